@@ -1,0 +1,109 @@
+/**
+ * What every command action gets: the global options parsed into a typed object, AWS clients built from them,
+ * the redacting output, and the TTY rules for asking questions.
+ * @module
+ */
+import type { Command } from "commander";
+import { InputError } from "../core/errors.js";
+import type { AwsOptions } from "../transport/clients.js";
+import { lazyDeps, type AwsDeps } from "../ops/deps.js";
+import { Output, type Io } from "./io.js";
+
+/** Global options (DESIGN.md), typed. */
+export interface GlobalOptions {
+  region?: string | undefined;
+  profile?: string | undefined;
+  endpointUrl?: string | undefined;
+  output: "text" | "json";
+  color: boolean;
+  quiet: boolean;
+  verbose: boolean;
+  maxAttempts?: number | undefined;
+  timeout?: number | undefined;
+  fips: boolean;
+  caBundle?: string | undefined;
+}
+
+/** Factory of AWS clients; tests replace it. */
+export type DepsFactory = (options: AwsOptions) => AwsDeps;
+
+/** Per-run state shared by the commands. */
+export class CliContext {
+  readonly output: Output;
+  constructor(
+    readonly io: Io,
+    private readonly depsFactory: DepsFactory = lazyDeps,
+  ) {
+    this.output = new Output(io);
+  }
+
+  /** Global options of the command being run. */
+  globals(cmd: Command): GlobalOptions {
+    const o = cmd.optsWithGlobals() as Record<string, unknown>;
+    const output = (o.output as string | undefined) ?? "text";
+    return {
+      region: o.region as string | undefined,
+      profile: o.profile as string | undefined,
+      endpointUrl: o.endpointUrl as string | undefined,
+      output: output === "json" ? "json" : "text",
+      color: o.color !== false && !this.io.env.NO_COLOR && Boolean(this.io.stdout.isTTY),
+      quiet: Boolean(o.quiet),
+      verbose: Boolean(o.verbose),
+      maxAttempts: o.maxAttempts as number | undefined,
+      timeout: o.timeout as number | undefined,
+      fips: Boolean(o.fips),
+      caBundle: o.caBundle as string | undefined,
+    };
+  }
+
+  /** AWS options from the globals. */
+  awsOptions(g: GlobalOptions, extra: Partial<AwsOptions> = {}): AwsOptions {
+    return {
+      ...(g.region ? { region: g.region } : {}),
+      ...(g.profile ? { profile: g.profile } : {}),
+      ...(g.endpointUrl ? { endpointUrl: g.endpointUrl } : {}),
+      ...(g.maxAttempts ? { maxAttempts: g.maxAttempts } : {}),
+      ...(g.timeout ? { timeoutMs: g.timeout * 1000 } : {}),
+      ...(g.fips ? { fips: true } : {}),
+      ...(g.caBundle ? { caBundle: g.caBundle } : {}),
+      ...extra,
+    };
+  }
+
+  /** AWS clients for this run. */
+  deps(g: GlobalOptions, extra: Partial<AwsOptions> = {}): AwsDeps {
+    return this.depsFactory(this.awsOptions(g, extra));
+  }
+
+  /**
+   * A confirm callback for a write: asks on a TTY unless `--yes`; proceeds without asking when stdin is not a TTY.
+   * `describe` renders what will change (names only).
+   */
+  confirmer<T>(yes: boolean | undefined, question: (preview: T) => string, describe: (preview: T) => string): ((p: T) => Promise<boolean>) | undefined {
+    if (yes || !this.io.stdinIsTTY) return undefined;
+    return async (preview: T) => {
+      this.output.err(describe(preview));
+      return this.io.confirm(question(preview));
+    };
+  }
+
+  /** Print a result: JSON on `--output json`, otherwise the text. `--quiet` drops the text. */
+  print(g: GlobalOptions, json: unknown, text: () => string): void {
+    if (g.output === "json") this.output.out(`${JSON.stringify(json, null, 2)}\n`);
+    else if (!g.quiet) this.output.out(text());
+  }
+}
+
+/** Parse a positive integer option value for commander. */
+export function positiveInt(label: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n <= 0) throw new InputError(`${label} must be a positive whole number, not "${value.slice(0, 20)}"`);
+    return n;
+  };
+}
+
+/** Collect a repeatable option's values. */
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}

@@ -1,0 +1,10 @@
+/**
+ * Commands added by later features (audit, lifecycle), each a `makeXCommand(ctx)` in `commands/`.
+ * Kept apart from `program.ts` so a new command is one import and one line here.
+ * @module
+ */
+import type { Command } from "commander";
+import type { CliContext } from "./context.js";
+
+/** Extra command factories, in help order. */
+export const extraCommands: Array<(ctx: CliContext) => Command> = [];

@@ -1,0 +1,69 @@
+/**
+ * Text rendering of results: names, kinds, sizes. Never values, except where `show --reveal` passes them.
+ * @module
+ */
+import { styleText } from "node:util";
+import type { EnvDiff, NameChange } from "../core/diff.js";
+import type { PushResult } from "../ops/push.js";
+import type { ShowResult } from "../ops/show.js";
+
+type Color = "green" | "yellow" | "red" | "dim" | "bold";
+
+/** Paint when color is on. */
+export function paint(on: boolean, color: Color, text: string): string {
+  return on ? styleText(color, text) : text;
+}
+
+/** The diff, one name a line: `+ NAME (sealed)`, `~ NAME (plain)`, `- NAME (plain)`. */
+export function renderDiff(diff: EnvDiff, color: boolean): string {
+  const line = (mark: string, c: Color) => (n: NameChange) => `  ${paint(color, c, mark)} ${n.name} (${n.kind})\n`;
+  return [
+    ...diff.added.map(line("+", "green")),
+    ...diff.changed.map(line("~", "yellow")),
+    ...diff.removed.map(line("-", "red")),
+  ].join("");
+}
+
+/** One-line summary of a diff. */
+export function diffSummary(diff: EnvDiff): string {
+  return `${diff.added.length} added, ${diff.changed.length} changed, ${diff.removed.length} removed, ${diff.unchanged} unchanged`;
+}
+
+/** `push` as text. */
+export function renderPush(r: PushResult, color: boolean): string {
+  const head = `${r.functionName}: ${diffSummary(r.diff)}; ${r.bytes} of 4096 bytes; at rest: ${r.atRestKey}\n`;
+  const tail = r.dryRun
+    ? "dry run: nothing was written\n"
+    : r.written
+      ? `written${r.revisionId ? ` (revision ${r.revisionId})` : ""}; the update is live\n`
+      : "nothing to change\n";
+  return head + renderDiff(r.diff, color) + tail;
+}
+
+/** A plain left-aligned table. */
+export function table(headers: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const fmt = (cells: readonly string[]) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
+      .join("  ")
+      .trimEnd();
+  return [fmt(headers), ...rows.map(fmt)].join("\n") + "\n";
+}
+
+/** `show` as text. */
+export function renderShow(r: ShowResult, color: boolean): string {
+  const pct = Math.round((r.bytes / r.limit) * 100);
+  const atRest = r.atRestKey === "aws/lambda" ? "aws/lambda (AWS managed key)" : `${r.atRestKey} (customer managed key)`;
+  let out = `${r.functionName}  ${r.functionArn}\nat rest: ${atRest}\nsize: ${r.bytes} of ${r.limit} bytes (${pct}%)\n`;
+  if (r.environmentError) out += paint(color, "red", `Lambda reports Environment.Error: ${r.environmentError}\n`);
+  const reveal = r.variables.some((v) => v.value !== undefined);
+  const headers = reveal ? ["NAME", "KIND", "BYTES", "VALUE"] : ["NAME", "KIND", "BYTES"];
+  const rows = r.variables.map((v) => {
+    const row = [v.name, v.kind, String(v.bytes)];
+    return reveal ? [...row, v.value ?? ""] : row;
+  });
+  out += r.variables.length === 0 ? "(no environment variables)\n" : table(headers, rows);
+  for (const n of r.missingSealed) out += paint(color, "yellow", `warning: ENVSEAL_SEALED lists ${n}, which is not set\n`);
+  return out;
+}

@@ -1,0 +1,141 @@
+/**
+ * Typed errors shared by the CLI, the runtime and the auditor.
+ *
+ * Every error carries a one-line `message` for people and, where useful, a `hint` saying what to do.
+ * No message, hint or `cause` ever holds the value of a secret: causes are reduced to
+ * {@link ErrorCause} (name, code, HTTP status) before they are attached.
+ *
+ * @example
+ * ```ts
+ * import { EnvsealError, exitCodeOf } from "envseal/errors";
+ * try { await run(); } catch (e) { process.exitCode = exitCodeOf(e); }
+ * ```
+ * @module
+ */
+
+/** Named exit codes of the CLI (DESIGN.md). */
+export const ExitCode = {
+  /** Success. */
+  Ok: 0,
+  /** `audit` only: findings at or above `--fail-on` remain. */
+  Findings: 1,
+  /** Usage or input error: what the user typed or named is wrong. */
+  Usage: 2,
+  /** AWS or network error: permissions, throttling, service or transport failure. */
+  Aws: 3,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** What survives of an underlying error: never its message body, which could echo input. */
+export interface ErrorCause {
+  /** Error name or AWS error code, e.g. `AccessDeniedException`. */
+  readonly name: string;
+  /** HTTP status when the error came from an AWS response. */
+  readonly httpStatus?: number;
+  /** The AWS request id, for support cases. */
+  readonly requestId?: string;
+}
+
+/** Options accepted by every envseal error. */
+export interface EnvsealErrorOptions {
+  /** What to do about it, one short sentence. */
+  hint?: string;
+  /** The underlying error; it is reduced to an {@link ErrorCause} so no value can leak through it. */
+  cause?: unknown;
+}
+
+/** Reduce any thrown thing to a value-free {@link ErrorCause}. */
+export function toCause(err: unknown): ErrorCause | undefined {
+  if (err === undefined || err === null) return undefined;
+  if (isErrorCause(err)) return err;
+  if (typeof err === "object") {
+    const e = err as { name?: unknown; code?: unknown; $metadata?: { httpStatusCode?: number; requestId?: string } };
+    const name = typeof e.name === "string" && e.name !== "Error" ? e.name : typeof e.code === "string" ? e.code : "Error";
+    const cause: { name: string; httpStatus?: number; requestId?: string } = { name };
+    if (e.$metadata?.httpStatusCode !== undefined) cause.httpStatus = e.$metadata.httpStatusCode;
+    if (e.$metadata?.requestId) cause.requestId = e.$metadata.requestId;
+    return cause;
+  }
+  return { name: typeof err };
+}
+
+function isErrorCause(x: unknown): x is ErrorCause {
+  return typeof x === "object" && x !== null && !(x instanceof Error) && typeof (x as ErrorCause).name === "string";
+}
+
+/** Base class of every error envseal throws on purpose. */
+export class EnvsealError extends Error {
+  override name = "EnvsealError";
+  /** What to do about it. */
+  readonly hint: string | undefined;
+  /** Exit code the CLI uses for this error. */
+  readonly exitCode: ExitCode = ExitCode.Usage;
+  declare readonly cause: ErrorCause | undefined;
+
+  constructor(message: string, options: EnvsealErrorOptions = {}) {
+    super(message);
+    this.hint = options.hint;
+    Object.defineProperty(this, "cause", { value: toCause(options.cause), enumerable: false, writable: false });
+  }
+
+  /** Message and hint on one line, as the CLI prints it. */
+  get oneLine(): string {
+    return this.hint ? `${this.message}; ${this.hint}` : this.message;
+  }
+}
+
+/** The user's input is wrong: a name, a value, a flag, a file, or a resource that does not exist. Exit 2. */
+export class InputError extends EnvsealError {
+  override name = "InputError";
+  override readonly exitCode: ExitCode = ExitCode.Usage;
+}
+
+/** AWS refused or failed: permissions, throttling, service or network errors. Exit 3. */
+export class AwsError extends EnvsealError {
+  override name = "AwsError";
+  override readonly exitCode: ExitCode = ExitCode.Aws;
+  /** The AWS error code, e.g. `AccessDeniedException`. */
+  readonly code: string;
+  /** The API operation that failed, e.g. `kms:Encrypt`. */
+  readonly operation: string;
+
+  constructor(message: string, details: { code: string; operation: string } & EnvsealErrorOptions) {
+    super(message, details);
+    this.code = details.code;
+    this.operation = details.operation;
+  }
+}
+
+/** The transport policy refused a connection (TLS version, cipher, plain HTTP). Exit 3. */
+export class TransportError extends AwsError {
+  override name = "TransportError";
+}
+
+/**
+ * A sealed value could not be opened at run time. Names the variable and the KMS error, never the value.
+ *
+ * @example
+ * ```ts
+ * try { await loadSecrets(); } catch (e) { if (e instanceof UnsealError) console.error(e.variable, e.code); }
+ * ```
+ */
+export class UnsealError extends EnvsealError {
+  override name = "UnsealError";
+  override readonly exitCode: ExitCode = ExitCode.Aws;
+  /** The variable that failed to open (`ENVSEAL_BUNDLE` for the bundle). */
+  readonly variable: string;
+  /** The KMS error code (e.g. `InvalidCiphertextException`) or `Timeout`. */
+  readonly code: string;
+
+  constructor(message: string, details: { variable: string; code: string } & EnvsealErrorOptions) {
+    super(message, details);
+    this.variable = details.variable;
+    this.code = details.code;
+  }
+}
+
+/** Exit code for anything thrown: envseal errors carry theirs, anything else is an unexpected failure (3). */
+export function exitCodeOf(err: unknown): ExitCode {
+  if (err instanceof EnvsealError) return err.exitCode;
+  return ExitCode.Aws;
+}

@@ -1,0 +1,93 @@
+/**
+ * Lambda's rules for environment variables, enforced before any API call. Pure: no AWS imports.
+ * @module
+ */
+import { InputError } from "./errors.js";
+
+/** Lambda's limit on the environment: the whole map as compact JSON, in bytes. */
+export const ENV_LIMIT_BYTES = 4096;
+/** Lambda's name pattern: a letter, then at least one letter, digit or underscore. */
+export const NAME_PATTERN = /^[a-zA-Z][a-zA-Z0-9_]+$/;
+
+/** Names Lambda sets itself and refuses in a function's configuration. */
+export const RESERVED_NAMES: ReadonlySet<string> = new Set([
+  "_HANDLER",
+  "_X_AMZN_TRACE_ID",
+  "AWS_DEFAULT_REGION",
+  "AWS_REGION",
+  "AWS_EXECUTION_ENV",
+  "AWS_ACCESS_KEY",
+  "AWS_ACCESS_KEY_ID",
+  "AWS_SECRET_ACCESS_KEY",
+  "AWS_SESSION_TOKEN",
+  "LAMBDA_TASK_ROOT",
+  "LAMBDA_RUNTIME_DIR",
+]);
+/** Prefixes Lambda reserves (`AWS_LAMBDA_FUNCTION_NAME`, `AWS_LAMBDA_RUNTIME_API`, ...). */
+export const RESERVED_PREFIXES: readonly string[] = ["AWS_LAMBDA_", "AWS_ACCESS_KEY"];
+/** Names envseal itself manages; users cannot set them directly. */
+export const ENVSEAL_NAMES: ReadonlySet<string> = new Set(["ENVSEAL_SEALED", "ENVSEAL_BUNDLE"]);
+
+/** True when `name` matches Lambda's pattern. */
+export function isValidName(name: string): boolean {
+  return NAME_PATTERN.test(name);
+}
+
+/** True when Lambda reserves `name`. */
+export function isReservedName(name: string): boolean {
+  return RESERVED_NAMES.has(name) || RESERVED_PREFIXES.some((p) => name.startsWith(p));
+}
+
+/**
+ * Check a name a user wants to set. Throws {@link InputError} naming the problem and the fix.
+ *
+ * @example
+ * ```ts
+ * assertSettableName("DB_PASSWORD"); // ok
+ * assertSettableName("AWS_REGION");  // throws: reserved by Lambda
+ * ```
+ */
+export function assertSettableName(name: string): void {
+  if (!isValidName(name)) {
+    throw new InputError(`invalid variable name "${name.slice(0, 64)}"`, {
+      hint: "names start with a letter and hold at least two letters, digits or underscores ([a-zA-Z][a-zA-Z0-9_]+)",
+    });
+  }
+  if (isReservedName(name)) {
+    throw new InputError(`${name} is reserved by Lambda`, { hint: "choose another name; Lambda sets this variable itself" });
+  }
+  if (ENVSEAL_NAMES.has(name)) {
+    throw new InputError(`${name} is managed by envseal`, { hint: "choose another name" });
+  }
+}
+
+/** Bytes the map takes against Lambda's limit: compact JSON, UTF-8. */
+export function envSize(variables: Readonly<Record<string, string>>): number {
+  return Buffer.byteLength(JSON.stringify(variables), "utf8");
+}
+
+/** The `count` largest variables by the bytes they add to the JSON map, largest first. */
+export function largestVariables(
+  variables: Readonly<Record<string, string>>,
+  count = 3,
+): Array<{ name: string; bytes: number }> {
+  return Object.entries(variables)
+    .map(([name, value]) => ({ name, bytes: Buffer.byteLength(JSON.stringify({ [name]: value }), "utf8") - 2 }))
+    .sort((a, b) => b.bytes - a.bytes || a.name.localeCompare(b.name))
+    .slice(0, count);
+}
+
+/**
+ * Throw {@link InputError} when the map is over Lambda's 4096-byte limit, saying the measured size and the
+ * largest variables (names and sizes only).
+ */
+export function assertWithinLimit(variables: Readonly<Record<string, string>>, extraHint?: string): void {
+  const size = envSize(variables);
+  if (size <= ENV_LIMIT_BYTES) return;
+  const top = largestVariables(variables)
+    .map((v) => `${v.name} ${v.bytes} B`)
+    .join(", ");
+  throw new InputError(`the environment would be ${size} bytes, over Lambda's limit of ${ENV_LIMIT_BYTES} (largest: ${top})`, {
+    hint: extraHint ?? "remove or shorten variables, or keep large secrets in Secrets Manager",
+  });
+}

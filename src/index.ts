@@ -1,0 +1,15 @@
+/**
+ * envseal's library entry: the wire format, key resolution, and the operations the CLI runs.
+ * @module
+ */
+export * from "./core/index.js";
+export { describeKey, normalizeKeyRef, assertSealingKey, type KeyInfo } from "./kms/keys.js";
+export { KmsKeySource } from "./kms/source.js";
+export { readFunction, writeEnvironment, type FunctionState, type EnvironmentUpdate } from "./lambda/config.js";
+export { createKmsClient, createLambdaClient, type AwsOptions } from "./transport/clients.js";
+export { lazyDeps, type AwsDeps } from "./ops/deps.js";
+export { push, type PushRequest, type PushResult } from "./ops/push.js";
+export { show, type ShowRequest, type ShowResult } from "./ops/show.js";
+export { unset, type UnsetRequest, type UnsetResult } from "./ops/unset.js";
+export { encrypt, decrypt, type EncryptRequest, type EncryptResult, type DecryptRequest, type DecryptResult } from "./ops/crypt.js";
+export { runCli } from "./cli/program.js";

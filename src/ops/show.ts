@@ -1,0 +1,73 @@
+/**
+ * `show`: a function's variables by name — sealed or plain — the bytes used of 4096 and the at-rest key.
+ * Values only with `reveal`.
+ * @module
+ */
+import { ENV_LIMIT_BYTES, envSize } from "../core/limits.js";
+import { BUNDLE_VAR, MANIFEST_VAR, parseManifest } from "../core/manifest.js";
+import type { VariableKind } from "../core/diff.js";
+import { KmsKeySource } from "../kms/source.js";
+import { readFunction } from "../lambda/config.js";
+import type { AwsDeps } from "./deps.js";
+import { mapLimit, openValue } from "./sealing.js";
+import { atRestLabel } from "./push.js";
+
+/** What to show. */
+export interface ShowRequest {
+  functionName: string;
+  /** Open sealed values and include every value. Default: false. */
+  reveal?: boolean;
+}
+
+/** One variable as `show` reports it. */
+export interface ShownVariable {
+  readonly name: string;
+  readonly kind: VariableKind;
+  /** Bytes the variable adds to the environment's JSON. */
+  readonly bytes: number;
+  /** Only with `reveal`: the plaintext (opened when sealed). */
+  readonly value?: string;
+}
+
+/** What `show` returns. */
+export interface ShowResult {
+  readonly functionName: string;
+  readonly functionArn: string;
+  readonly variables: readonly ShownVariable[];
+  readonly bytes: number;
+  readonly limit: number;
+  /** ARN of the customer managed at-rest key, or `aws/lambda`. */
+  readonly atRestKey: string;
+  /** Names the manifest lists that the environment lacks. */
+  readonly missingSealed: readonly string[];
+  /** `Environment.Error` code, if Lambda reports one. */
+  readonly environmentError: string | undefined;
+}
+
+/** Read and describe a function's environment. */
+export async function show(deps: AwsDeps, req: ShowRequest): Promise<ShowResult> {
+  const state = await readFunction(deps.lambda(), req.functionName);
+  const vars = state.variables;
+  const manifest = parseManifest(vars[MANIFEST_VAR]);
+  const names = Object.keys(vars).sort();
+  const source = req.reveal ? new KmsKeySource(deps.kms()) : undefined;
+  const variables = await mapLimit(names, 8, async (name): Promise<ShownVariable> => {
+    const value = vars[name] as string;
+    const kind: VariableKind =
+      name === MANIFEST_VAR || name === BUNDLE_VAR ? "envseal" : manifest.includes(name) ? "sealed" : "plain";
+    const bytes = Buffer.byteLength(JSON.stringify({ [name]: value }), "utf8") - 2;
+    if (!source || name === BUNDLE_VAR) return { name, kind, bytes };
+    const shown = kind === "sealed" ? (await openValue(source, state.name, value, name)).plaintext : value;
+    return { name, kind, bytes, value: shown };
+  });
+  return {
+    functionName: state.name,
+    functionArn: state.arn,
+    variables,
+    bytes: envSize(vars),
+    limit: ENV_LIMIT_BYTES,
+    atRestKey: atRestLabel(state.kmsKeyArn),
+    missingSealed: manifest.filter((n) => !(n in vars)),
+    environmentError: state.environmentError?.code,
+  };
+}

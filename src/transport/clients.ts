@@ -1,0 +1,91 @@
+/**
+ * One place that builds AWS SDK clients for the CLI and the auditor, all with the same transport policy,
+ * retry strategy and endpoint rules.
+ * @module
+ */
+import { Agent as HttpsAgent } from "node:https";
+import { Agent as HttpAgent } from "node:http";
+import { readFileSync } from "node:fs";
+import { KMSClient } from "@aws-sdk/client-kms";
+import { LambdaClient } from "@aws-sdk/client-lambda";
+import { NodeHttpHandler } from "@smithy/node-http-handler";
+import { InputError } from "../core/errors.js";
+import { checkEndpoint, tlsAgentOptions } from "./tls.js";
+
+/** Connection and retry settings shared by every client (CLI global options). */
+export interface AwsOptions {
+  /** Region; default: the SDK's chain (`AWS_REGION`, the profile's region). */
+  region?: string;
+  /** Named profile from the shared config files. Default: the SDK's default chain. */
+  profile?: string;
+  /** Endpoint for every service (`--endpoint-url`); `AWS_ENDPOINT_URL[_KMS|_LAMBDA]` work too. */
+  endpointUrl?: string;
+  /** Attempts per call, first included. Default: 3 (the SDK's). */
+  maxAttempts?: number;
+  /** `standard` or `adaptive` (client-side rate limiting, used by the auditor). Default: standard. */
+  retryMode?: "standard" | "adaptive";
+  /** Socket timeout per request in milliseconds. Default: 10000. */
+  timeoutMs?: number;
+  /** Use FIPS endpoints. Default: `AWS_USE_FIPS_ENDPOINT` or off. */
+  fips?: boolean;
+  /** PEM file of extra trusted CAs. Default: `AWS_CA_BUNDLE` or none. */
+  caBundle?: string;
+}
+
+const ENDPOINT_ENV: Record<string, string> = { kms: "AWS_ENDPOINT_URL_KMS", lambda: "AWS_ENDPOINT_URL_LAMBDA" };
+
+/** The endpoint a service's client will use, checked against the transport policy; undefined means AWS's. */
+export function resolveEndpoint(service: "kms" | "lambda" | string, options: AwsOptions): string | undefined {
+  if (options.endpointUrl) return checkEndpoint(options.endpointUrl, "--endpoint-url").toString();
+  const specific = ENDPOINT_ENV[service] ?? `AWS_ENDPOINT_URL_${service.toUpperCase()}`;
+  for (const name of [specific, "AWS_ENDPOINT_URL"]) {
+    const v = process.env[name];
+    if (v) return checkEndpoint(v, name).toString();
+  }
+  return undefined;
+}
+
+function readCa(options: AwsOptions): string | undefined {
+  const file = options.caBundle ?? process.env.AWS_CA_BUNDLE;
+  if (!file) return undefined;
+  try {
+    return readFileSync(file, "utf8");
+  } catch {
+    throw new InputError(`cannot read the CA bundle ${file}`, { hint: "pass a readable PEM file to --ca-bundle" });
+  }
+}
+
+/** Build the request handler with the TLS policy; one per client so sockets stay per region. */
+export function createRequestHandler(options: AwsOptions): NodeHttpHandler {
+  const ca = readCa(options);
+  return new NodeHttpHandler({
+    httpsAgent: new HttpsAgent(tlsAgentOptions(ca !== undefined ? { ca } : {})),
+    httpAgent: new HttpAgent({ keepAlive: true, maxSockets: 50 }),
+    connectionTimeout: Math.min(options.timeoutMs ?? 10_000, 5_000),
+    requestTimeout: options.timeoutMs ?? 10_000,
+  });
+}
+
+function baseConfig(service: string, options: AwsOptions, region?: string) {
+  const endpoint = resolveEndpoint(service, options);
+  const fips = options.fips ?? /^true$/i.test(process.env.AWS_USE_FIPS_ENDPOINT ?? "");
+  return {
+    ...(region ?? options.region ? { region: region ?? options.region } : {}),
+    ...(options.profile ? { profile: options.profile } : {}),
+    ...(endpoint ? { endpoint } : {}),
+    ...(fips && !endpoint ? { useFipsEndpoint: true } : {}),
+    maxAttempts: options.maxAttempts ?? 3,
+    retryMode: options.retryMode ?? "standard",
+    requestHandler: createRequestHandler(options),
+  };
+}
+
+/** A KMS client under the transport policy. */
+export function createKmsClient(options: AwsOptions = {}, region?: string): KMSClient {
+  return new KMSClient(baseConfig("kms", options, region));
+}
+
+/** A Lambda client under the transport policy. */
+export function createLambdaClient(options: AwsOptions = {}, region?: string): LambdaClient {
+  return new LambdaClient(baseConfig("lambda", options, region));
+}
