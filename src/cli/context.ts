@@ -6,6 +6,7 @@
 import type { Command } from "commander";
 import { InputError } from "../core/errors.js";
 import type { AwsOptions } from "../transport/clients.js";
+import { checkEndpoint } from "../transport/tls.js";
 import { lazyDeps, type AwsDeps } from "../ops/deps.js";
 import { Output, type Io } from "./io.js";
 
@@ -58,6 +59,7 @@ export class CliContext {
 
   /** AWS options from the globals. */
   awsOptions(g: GlobalOptions, extra: Partial<AwsOptions> = {}): AwsOptions {
+    if (g.endpointUrl) checkEndpoint(g.endpointUrl, "--endpoint-url");
     return {
       ...(g.region ? { region: g.region } : {}),
       ...(g.profile ? { profile: g.profile } : {}),

@@ -15,6 +15,7 @@ import {
   type LambdaClient,
 } from "@aws-sdk/client-lambda";
 import { AwsError } from "../core/errors.js";
+import { functionNameOf } from "../core/format.js";
 import { errorCode } from "../transport/errors.js";
 import { mapLambdaError } from "./errors.js";
 
@@ -48,6 +49,7 @@ export function toFunctionState(cfg: FunctionConfiguration, requested: string): 
 
 /** GetFunctionConfiguration, mapped to envseal errors. */
 export async function readFunction(lambda: LambdaClient, functionRef: string): Promise<FunctionState> {
+  functionNameOf(functionRef);
   try {
     const cfg = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionRef }));
     return toFunctionState(cfg, functionRef);
