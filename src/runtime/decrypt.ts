@@ -1,0 +1,108 @@
+/**
+ * The KMS path behind one small internal interface: the loader calls a {@link DecryptFn} and knows nothing else.
+ * Today the only implementation is the AWS SDK's `KMSClient`; a leaner signed-request path can slot in later.
+ *
+ * The SDK is imported on first use (a peer dependency; Lambda's Node.js runtimes ship it), so importing
+ * `envseal/runtime` costs nothing until a value has to be opened.
+ * @module
+ */
+import type { KMSClient } from "@aws-sdk/client-kms";
+import { readFileSync } from "node:fs";
+import { EnvsealError } from "../core/errors.js";
+import { checkEndpoint, tlsAgentOptions } from "../transport/tls.js";
+import { DEFAULT_MAX_ATTEMPTS } from "./options.js";
+
+/** Open one ciphertext blob bound to `context`; rejects with the transport's own error (mapped by the caller). */
+export type DecryptFn = (ciphertext: Uint8Array, context: Readonly<Record<string, string>>, signal: AbortSignal) => Promise<Uint8Array>;
+
+/** Settings of the default client. */
+export interface DefaultClientSettings {
+  /** Socket and request timeout in milliseconds. */
+  timeoutMs: number;
+  /** Attempts per call, first included. */
+  maxAttempts?: number;
+}
+
+let defaultClient: Promise<KMSClient> | undefined;
+
+type KmsModule = typeof import("@aws-sdk/client-kms");
+let kmsModule: Promise<KmsModule> | undefined;
+
+async function importKms(): Promise<KmsModule> {
+  kmsModule ??= import("@aws-sdk/client-kms").catch((err: unknown) => {
+    kmsModule = undefined;
+    throw new EnvsealError("envseal/runtime needs @aws-sdk/client-kms, which could not be loaded", {
+      hint: "Lambda's Node.js runtimes include it; elsewhere run `npm i @aws-sdk/client-kms`",
+      cause: err,
+    });
+  });
+  return kmsModule;
+}
+
+/** The KMS endpoint from `AWS_ENDPOINT_URL_KMS` or `AWS_ENDPOINT_URL`, checked against the transport policy. */
+export function kmsEndpointFromEnv(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  for (const name of ["AWS_ENDPOINT_URL_KMS", "AWS_ENDPOINT_URL"]) {
+    const value = env[name];
+    if (value) return checkEndpoint(value, name).toString();
+  }
+  return undefined;
+}
+
+function caBundle(): string | undefined {
+  const file = process.env.AWS_CA_BUNDLE;
+  if (!file) return undefined;
+  try {
+    return readFileSync(file, "utf8");
+  } catch (err) {
+    throw new EnvsealError(`cannot read the CA bundle named by AWS_CA_BUNDLE (${file})`, { hint: "point AWS_CA_BUNDLE at a readable PEM file", cause: err });
+  }
+}
+
+async function createDefaultClient(settings: DefaultClientSettings): Promise<KMSClient> {
+  const endpoint = kmsEndpointFromEnv();
+  const [{ KMSClient }, { NodeHttpHandler }, https, http] = await Promise.all([
+    importKms(),
+    import("@smithy/node-http-handler"),
+    import("node:https"),
+    import("node:http"),
+  ]);
+  const ca = caBundle();
+  const requestHandler = new NodeHttpHandler({
+    httpsAgent: new https.Agent(tlsAgentOptions(ca !== undefined ? { ca } : {})),
+    // Only ever used for a loopback emulator: checkEndpoint refuses plain http anywhere else.
+    httpAgent: new http.Agent({ keepAlive: true }),
+    connectionTimeout: settings.timeoutMs,
+    requestTimeout: settings.timeoutMs,
+  });
+  return new KMSClient({
+    ...(endpoint ? { endpoint } : {}),
+    maxAttempts: settings.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+    requestHandler,
+  });
+}
+
+/** The process-wide default client, created on first use; a failed creation is not kept. */
+export function defaultKmsClient(settings: DefaultClientSettings): Promise<KMSClient> {
+  defaultClient ??= createDefaultClient(settings).catch((err: unknown) => {
+    defaultClient = undefined;
+    throw err;
+  });
+  return defaultClient;
+}
+
+/** Forget the default client (and close its sockets). For tests, through `resetSecrets`. */
+export function resetDefaultClient(): void {
+  const pending = defaultClient;
+  defaultClient = undefined;
+  void pending?.then((c) => c.destroy(), () => undefined);
+}
+
+/** A {@link DecryptFn} over the SDK: `client` given, or the default one. */
+export function sdkDecrypt(client: KMSClient | undefined, settings: DefaultClientSettings): DecryptFn {
+  return async (ciphertext, context, signal) => {
+    const [kms, { DecryptCommand }] = await Promise.all([client ?? defaultKmsClient(settings), importKms()]);
+    const out = await kms.send(new DecryptCommand({ CiphertextBlob: ciphertext, EncryptionContext: { ...context } }), { abortSignal: signal });
+    if (!out.Plaintext) throw Object.assign(new Error("KMS returned no plaintext"), { name: "EmptyPlaintext" });
+    return out.Plaintext;
+  };
+}

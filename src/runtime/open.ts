@@ -1,0 +1,72 @@
+/**
+ * Open a plan: every Decrypt starts at once (one keep-alive agent), the whole batch is bounded by a timeout, and the
+ * plaintexts are assembled into one frozen object. No value reaches a message.
+ * @module
+ */
+import { UnsealError } from "../core/errors.js";
+import { decodeBundle } from "../core/format.js";
+import { BUNDLE_VAR } from "../core/manifest.js";
+import type { DecryptFn } from "./decrypt.js";
+import { toUnsealError } from "./errors.js";
+import type { UnsealPlan } from "./plan.js";
+import type { Secrets } from "./options.js";
+
+const UTF8 = new TextDecoder("utf-8", { fatal: true });
+
+function text(plaintext: Uint8Array, variable: string): string {
+  try {
+    return UTF8.decode(plaintext);
+  } catch {
+    throw new UnsealError(`${variable}: opened, but the plaintext is not UTF-8`, { variable, code: "NotUtf8", hint: "re-seal the value as UTF-8 text" });
+  }
+}
+
+function bundleEntries(plaintext: Uint8Array): Record<string, string> {
+  try {
+    return decodeBundle(plaintext);
+  } catch (err) {
+    throw new UnsealError(`${BUNDLE_VAR}: ${(err as Error).message}`, { variable: BUNDLE_VAR, code: "InvalidBundle", hint: "re-create it with `envseal push --bundle`", cause: err });
+  }
+}
+
+/**
+ * Decrypt every item of `plan` in parallel and merge the results. Aborts what is still running after `timeoutMs`,
+ * and when any Decrypt fails (the first failure is thrown). A name found both in the bundle and as its own sealed
+ * variable is an error rather than a silent choice.
+ */
+export async function openPlan(plan: UnsealPlan, decrypt: DecryptFn, timeoutMs: number): Promise<Secrets> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  timer.unref?.();
+  try {
+    const opened = await Promise.all(
+      plan.items.map(async (item) => {
+        try {
+          return { item, plaintext: await decrypt(item.ciphertext, plan.context, controller.signal) };
+        } catch (err) {
+          // Promise.all settles with the first failure; stop the other requests instead of waiting for them.
+          controller.abort();
+          throw toUnsealError(err, { variable: item.variable, functionName: plan.functionName, timeoutMs });
+        }
+      }),
+    );
+    const out: Record<string, string> = {};
+    for (const { item, plaintext } of opened) if (!item.bundle) out[item.variable] = text(plaintext, item.variable);
+    for (const { item, plaintext } of opened) {
+      if (!item.bundle) continue;
+      for (const [name, value] of Object.entries(bundleEntries(plaintext))) {
+        if (Object.hasOwn(out, name)) {
+          throw new UnsealError(`${name} is both in ${BUNDLE_VAR} and a sealed variable of its own`, {
+            variable: name,
+            code: "Conflict",
+            hint: `keep it in one place: \`envseal unset\` the variable or re-create the bundle without it`,
+          });
+        }
+        out[name] = value;
+      }
+    }
+    return Object.freeze(out);
+  } finally {
+    clearTimeout(timer);
+  }
+}

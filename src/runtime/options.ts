@@ -1,0 +1,51 @@
+/**
+ * Options of `loadSecrets` and friends, with their defaults in one place.
+ * @module
+ */
+import type { KMSClient } from "@aws-sdk/client-kms";
+
+/** The unsealed secrets: variable name → plaintext. Frozen. */
+export type Secrets = Readonly<Record<string, string>>;
+
+/**
+ * Options of {@link loadSecrets}. Every field is optional; the defaults fit a Lambda function whose variables were
+ * written by `envseal push`.
+ *
+ * @example
+ * ```ts
+ * const secrets = await loadSecrets({ names: ["LEGACY_TOKEN"], timeoutMs: 3000 });
+ * ```
+ */
+export interface LoadSecretsOptions {
+  /**
+   * Extra variables to open that are not in `ENVSEAL_SEALED` — values sealed with the Lambda console's
+   * encryption helpers, which write no manifest. Default: none.
+   */
+  names?: readonly string[];
+  /**
+   * The function name the values are bound to (encryption context `LambdaFunctionName`). A name or ARN.
+   * Default: `process.env.AWS_LAMBDA_FUNCTION_NAME`. Without either, `loadSecrets` fails: it never decrypts without
+   * an encryption context.
+   */
+  functionName?: string;
+  /**
+   * Your own KMS client (its region, credentials, endpoint and transport are used as they are).
+   * Default: one `KMSClient` created on first use, shared by the process, with envseal's TLS policy
+   * (TLS 1.2+, forward-secret suites, keep-alive) and `AWS_ENDPOINT_URL_KMS` / `AWS_ENDPOINT_URL` honoured.
+   */
+  client?: KMSClient;
+  /** Upper bound on the whole unseal, in milliseconds; Decrypts still running then are aborted. Default: 5000. */
+  timeoutMs?: number;
+  /** Attempts per Decrypt for the default client, the first included (SDK standard retries). Default: 3. */
+  maxAttempts?: number;
+  /**
+   * Also write the plaintext into `process.env`. Default: `false`, because every library and child process
+   * (which inherits the environment), crash reporter and "log the environment" helper would then see plaintext.
+   */
+  exportToEnv?: boolean;
+}
+
+/** Default of {@link LoadSecretsOptions.timeoutMs}. */
+export const DEFAULT_TIMEOUT_MS = 5000;
+/** Default of {@link LoadSecretsOptions.maxAttempts}. */
+export const DEFAULT_MAX_ATTEMPTS = 3;
