@@ -38,11 +38,17 @@ export async function openPlan(plan: UnsealPlan, decrypt: DecryptFn, timeoutMs: 
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
   timer.unref?.();
+  // A client that ignores the abort signal (an old SDK, a caller's wrapper) still cannot outlive the bound.
+  const aborted = new Promise<never>((_, reject) => {
+    controller.signal.addEventListener("abort", () => reject(Object.assign(new Error("aborted"), { name: "AbortError" })), { once: true });
+  });
+  aborted.catch(() => undefined);
   try {
     const opened = await Promise.all(
       plan.items.map(async (item) => {
         try {
-          return { item, plaintext: await decrypt(item.ciphertext, plan.context, controller.signal) };
+          const plaintext = await Promise.race([decrypt(item.ciphertext, plan.context, controller.signal), aborted]);
+          return { item, plaintext };
         } catch (err) {
           // Promise.all settles with the first failure; stop the other requests instead of waiting for them.
           controller.abort();

@@ -1,0 +1,40 @@
+/**
+ * Helpers for runtime tests: fake ciphertext blobs and a KMS mock that opens them only with the right context.
+ */
+import { randomBytes } from "node:crypto";
+import { DecryptCommand, KMSClient, type DecryptCommandInput } from "@aws-sdk/client-kms";
+import type { AwsClientStub } from "aws-sdk-client-mock";
+
+/** A plausible sealed value (base64 of 64 random bytes) that a {@link FakeVault} maps to a plaintext. */
+export interface FakeVault {
+  /** Seal `plaintext` for `functionName`: returns the base64 value to put in the environment. */
+  seal(plaintext: string, functionName: string): string;
+  /** Make `kms` answer Decrypt like KMS would for the sealed values (InvalidCiphertextException on a wrong context). */
+  install(kms: AwsClientStub<KMSClient>): void;
+}
+
+/** A KMS error as the SDK throws it. */
+export function kmsError(name: string, message = `${name} from the mock`, status = 400): Error {
+  return Object.assign(new Error(message), { name, $fault: "client", $metadata: { httpStatusCode: status, requestId: "req-1" } });
+}
+
+export function fakeVault(): FakeVault {
+  const blobs = new Map<string, { plaintext: string; functionName: string }>();
+  return {
+    seal(plaintext, functionName) {
+      const value = randomBytes(64).toString("base64");
+      blobs.set(value, { plaintext, functionName });
+      return value;
+    },
+    install(kms) {
+      kms.on(DecryptCommand).callsFake(async (input: DecryptCommandInput) => {
+        const key = Buffer.from(input.CiphertextBlob as Uint8Array).toString("base64");
+        const entry = blobs.get(key);
+        if (!entry || input.EncryptionContext?.LambdaFunctionName !== entry.functionName || Object.keys(input.EncryptionContext ?? {}).length !== 1) {
+          throw kmsError("InvalidCiphertextException", "");
+        }
+        return { Plaintext: new TextEncoder().encode(entry.plaintext), KeyId: "arn:aws:kms:us-east-1:123456789012:key/test" };
+      });
+    },
+  };
+}
