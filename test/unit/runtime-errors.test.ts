@@ -1,0 +1,146 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { inspect } from "node:util";
+import { mockClient } from "aws-sdk-client-mock";
+import { DecryptCommand, KMSClient } from "@aws-sdk/client-kms";
+import { loadSecrets, resetSecrets, UnsealError } from "../../src/runtime/index.js";
+import { canary, expectNoCanary } from "../support/canary.js";
+import { fakeVault, kmsError, type FakeVault } from "../support/runtime.js";
+
+const kms = mockClient(KMSClient);
+const FN = "orders-api";
+const KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+
+/** Everything an error exposes: message, hint, cause, inspect output and JSON. */
+function surfaces(err: unknown): Record<string, string> {
+  const e = err as UnsealError;
+  return {
+    message: e.message,
+    hint: String(e.hint),
+    cause: JSON.stringify(e.cause ?? null),
+    inspect: inspect(e, { depth: 10, showHidden: true }),
+    json: JSON.stringify(e),
+    stack: String(e.stack),
+  };
+}
+
+describe("loadSecrets errors", () => {
+  let vault: FakeVault;
+  beforeEach(() => {
+    kms.reset();
+    resetSecrets();
+    vault = fakeVault();
+    vi.stubEnv("AWS_REGION", "us-east-1");
+    vi.stubEnv("AWS_LAMBDA_FUNCTION_NAME", FN);
+    vi.stubEnv("ENVSEAL_SEALED", undefined);
+    vi.stubEnv("ENVSEAL_BUNDLE", undefined);
+    vi.stubEnv("AWS_ENDPOINT_URL", undefined);
+    vi.stubEnv("AWS_ENDPOINT_URL_KMS", undefined);
+  });
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+
+  const table: { kms: string; message?: string; code: string; text: RegExp }[] = [
+    { kms: "InvalidCiphertextException", code: "InvalidCiphertextException", text: /^DB_PASSWORD: .*LambdaFunctionName=orders-api.*sealed for another function name\? see `envseal copy`$/ },
+    {
+      kms: "AccessDeniedException",
+      message: `User: arn:aws:sts::123456789012:assumed-role/r/orders-api is not authorized to perform: kms:Decrypt on resource: ${KEY} because no identity-based policy allows the kms:Decrypt action`,
+      code: "AccessDeniedException",
+      text: new RegExp(`^DB_PASSWORD: the execution role lacks kms:Decrypt on ${KEY.replace(/[/.]/g, "\\$&")}; see \`envseal policy\`$`),
+    },
+    { kms: "AccessDeniedException", message: "denied", code: "AccessDeniedException", text: /^DB_PASSWORD: the execution role lacks kms:Decrypt on the KMS key it was sealed with; see `envseal policy`$/ },
+    { kms: "DisabledException", message: `${KEY} is disabled.`, code: "DisabledException", text: /DB_PASSWORD: KMS key arn:aws:kms:.* is disabled/ },
+    { kms: "NotFoundException", code: "NotFoundException", text: /DB_PASSWORD: the KMS key it was sealed with was not found/ },
+    { kms: "KMSInvalidStateException", code: "KMSInvalidStateException", text: /DB_PASSWORD: .*pending deletion/ },
+    { kms: "ThrottlingException", code: "ThrottlingException", text: /DB_PASSWORD: KMS throttled kms:Decrypt and the retries ran out/ },
+    { kms: "TimeoutError", code: "Timeout", text: /DB_PASSWORD: kms:Decrypt timed out after 5000 ms/ },
+    { kms: "KMSInternalException", code: "KMSInternalException", text: /DB_PASSWORD: KMS could not use the key just now/ },
+    { kms: "SomethingNew", code: "SomethingNew", text: /DB_PASSWORD: kms:Decrypt failed \(SomethingNew, HTTP 400\)/ },
+  ];
+
+  it.each(table)("maps $kms to an UnsealError naming the variable ($code)", async (row) => {
+    vi.stubEnv("DB_PASSWORD", vault.seal("pw", FN));
+    vi.stubEnv("ENVSEAL_SEALED", "DB_PASSWORD");
+    kms.on(DecryptCommand).rejects(kmsError(row.kms, row.message));
+    const err = await loadSecrets().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UnsealError);
+    expect(err).toMatchObject({ name: "UnsealError", variable: "DB_PASSWORD", code: row.code });
+    expect((err as Error).message).toMatch(row.text);
+    expect((err as UnsealError).cause).toMatchObject({ name: row.kms, requestId: "req-1" });
+  });
+
+  it("maps a network failure with the Node error code", async () => {
+    vi.stubEnv("DB_PASSWORD", vault.seal("pw", FN));
+    vi.stubEnv("ENVSEAL_SEALED", "DB_PASSWORD");
+    kms.on(DecryptCommand).rejects(Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:1"), { code: "ECONNREFUSED" }));
+    await expect(loadSecrets()).rejects.toMatchObject({ variable: "DB_PASSWORD", code: "ECONNREFUSED" });
+  });
+
+  it("opens nothing sealed for another function name, naming the variable", async () => {
+    vault.install(kms);
+    vi.stubEnv("DB_PASSWORD", vault.seal("pw", "another-fn"));
+    vi.stubEnv("ENVSEAL_SEALED", "DB_PASSWORD");
+    await expect(loadSecrets()).rejects.toMatchObject({ variable: "DB_PASSWORD", code: "InvalidCiphertextException" });
+  });
+
+  it("never puts a value in a message, hint or cause (canaries on every failing path)", async () => {
+    vault.install(kms);
+    const planted: string[] = [];
+    const failures: unknown[] = [];
+    const attempt = async (setup: () => void) => {
+      resetSecrets();
+      vi.stubEnv("ENVSEAL_SEALED", undefined);
+      vi.stubEnv("ENVSEAL_BUNDLE", undefined);
+      setup();
+      failures.push(await loadSecrets().then(() => new Error("expected a failure"), (e: unknown) => e));
+    };
+    // The bundle opens but an entry is not a string, next to a valid secret.
+    await attempt(() => {
+      const c = canary("bundle");
+      planted.push(c);
+      vi.stubEnv("ENVSEAL_BUNDLE", vault.seal(JSON.stringify({ OK_SECRET: c, BAD: { nested: c } }), FN));
+    });
+    // The bundle opens but is not JSON.
+    await attempt(() => {
+      const c = canary("notjson");
+      planted.push(c);
+      vi.stubEnv("ENVSEAL_BUNDLE", vault.seal(`{"A": "${c}"`, FN));
+    });
+    // A conflict between the bundle and a sealed variable.
+    await attempt(() => {
+      const [a, b] = [canary("conflictA"), canary("conflictB")];
+      planted.push(a, b);
+      vi.stubEnv("DB_PASSWORD", vault.seal(a, FN));
+      vi.stubEnv("ENVSEAL_SEALED", "DB_PASSWORD");
+      vi.stubEnv("ENVSEAL_BUNDLE", vault.seal(JSON.stringify({ DB_PASSWORD: b }), FN));
+    });
+    // One value opens, the other is sealed for another function.
+    await attempt(() => {
+      const [a, b] = [canary("opened"), canary("wrongfn")];
+      planted.push(a, b);
+      vi.stubEnv("A_SECRET", vault.seal(a, FN));
+      vi.stubEnv("B_SECRET", vault.seal(b, "other-fn"));
+      vi.stubEnv("ENVSEAL_SEALED", "A_SECRET,B_SECRET");
+    });
+    // A manifest name whose variable holds plaintext instead of ciphertext.
+    await attempt(() => {
+      const c = canary("plain");
+      planted.push(c);
+      vi.stubEnv("DB_PASSWORD", c);
+      vi.stubEnv("ENVSEAL_SEALED", "DB_PASSWORD");
+    });
+    // KMS's own error text echoes something that looks like a value.
+    await attempt(() => {
+      const c = canary("kmsmessage");
+      planted.push(c);
+      vi.stubEnv("DB_PASSWORD", vault.seal("pw", FN));
+      vi.stubEnv("ENVSEAL_SEALED", "DB_PASSWORD");
+      kms.on(DecryptCommand).rejectsOnce(kmsError("ValidationException", `bad input ${c}`));
+    });
+    expect(failures).toHaveLength(6);
+    for (const [i, err] of failures.entries()) {
+      expect(err, `attempt ${i}`).toBeInstanceOf(UnsealError);
+      expectNoCanary(planted, Object.fromEntries(Object.entries(surfaces(err)).map(([k, v]) => [`attempt ${i} ${k}`, v])));
+    }
+  });
+});

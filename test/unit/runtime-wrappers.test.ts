@@ -1,0 +1,97 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { mockClient } from "aws-sdk-client-mock";
+import { DecryptCommand, KMSClient } from "@aws-sdk/client-kms";
+import middy from "@middy/core";
+import { getSecret, loadSecrets, resetSecrets, withSecrets, UnsealError, type Secrets } from "../../src/runtime/index.js";
+import { envsealMiddleware } from "../../src/runtime/middy.js";
+import { fakeVault, type FakeVault } from "../support/runtime.js";
+
+const kms = mockClient(KMSClient);
+const FN = "orders-api";
+
+function lambdaContext(remainingMs: number) {
+  return { functionName: FN, getRemainingTimeInMillis: () => remainingMs } as Record<string, unknown> & { getRemainingTimeInMillis: () => number };
+}
+
+describe("getSecret, withSecrets and the middy middleware", () => {
+  let vault: FakeVault;
+  beforeEach(() => {
+    kms.reset();
+    resetSecrets();
+    vault = fakeVault();
+    vault.install(kms);
+    vi.stubEnv("AWS_REGION", "us-east-1");
+    vi.stubEnv("AWS_LAMBDA_FUNCTION_NAME", FN);
+    vi.stubEnv("AWS_ENDPOINT_URL", undefined);
+    vi.stubEnv("AWS_ENDPOINT_URL_KMS", undefined);
+    vi.stubEnv("ENVSEAL_BUNDLE", undefined);
+    vi.stubEnv("DB_PASSWORD", vault.seal("pw", FN));
+    vi.stubEnv("API_KEY", vault.seal("ak", FN));
+    vi.stubEnv("ENVSEAL_SEALED", "API_KEY,DB_PASSWORD");
+  });
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+
+  it("getSecret returns one value and reuses the cache", async () => {
+    await expect(getSecret("DB_PASSWORD")).resolves.toBe("pw");
+    await expect(getSecret("API_KEY")).resolves.toBe("ak");
+    expect(kms.commandCalls(DecryptCommand)).toHaveLength(2);
+  });
+
+  it("getSecret finds a value opened earlier through options.names", async () => {
+    vi.stubEnv("CONSOLE_TOKEN", vault.seal("tok", FN));
+    await loadSecrets({ names: ["CONSOLE_TOKEN"] });
+    await expect(getSecret("CONSOLE_TOKEN")).resolves.toBe("tok");
+    expect(kms.commandCalls(DecryptCommand)).toHaveLength(3);
+  });
+
+  it("getSecret rejects a name that is not sealed", async () => {
+    const err = await getSecret("NOT_THERE").catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UnsealError);
+    expect(err).toMatchObject({ variable: "NOT_THERE", code: "NotSealed" });
+  });
+
+  it("withSecrets passes the secrets and decrypts only on the first invocation", async () => {
+    const seen: Secrets[] = [];
+    const handler = withSecrets(async (event: { n: number }, _context: unknown, secrets: Secrets) => {
+      seen.push(secrets);
+      return event.n + secrets.DB_PASSWORD!.length;
+    });
+    await expect(handler({ n: 1 }, lambdaContext(30_000))).resolves.toBe(3);
+    await expect(handler({ n: 2 }, lambdaContext(30_000))).resolves.toBe(4);
+    expect(seen[1]).toBe(seen[0]);
+    expect(kms.commandCalls(DecryptCommand)).toHaveLength(2);
+  });
+
+  it("withSecrets bounds the unseal by the invocation's remaining time, then retries on the next invocation", async () => {
+    kms.on(DecryptCommand).callsFake(() => new Promise(() => undefined));
+    const inner = vi.fn(async () => "ran");
+    const handler = withSecrets(inner, { reserveMs: 500 });
+    const started = Date.now();
+    await expect(handler({}, lambdaContext(600))).rejects.toMatchObject({ name: "UnsealError", code: "Timeout" });
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(inner).not.toHaveBeenCalled();
+    vault.install(kms);
+    await expect(handler({}, lambdaContext(30_000))).resolves.toBe("ran");
+  });
+
+  it("the middy middleware sets context.secrets before the handler runs", async () => {
+    const handler = middy()
+      .use(envsealMiddleware())
+      .handler(async (_event: unknown, context: Record<string, unknown>) => (context.secrets as Secrets).API_KEY);
+    await expect(handler({}, lambdaContext(30_000) as never)).resolves.toBe("ak");
+    await expect(handler({}, lambdaContext(30_000) as never)).resolves.toBe("ak");
+    expect(kms.commandCalls(DecryptCommand)).toHaveLength(2);
+  });
+
+  it("the middy middleware honours contextKey and fails the invocation on an unseal error", async () => {
+    vi.stubEnv("DB_PASSWORD", vault.seal("pw", "other-fn"));
+    const handler = middy()
+      .use(envsealMiddleware({ contextKey: "vault" }))
+      .handler(async (_event: unknown, context: Record<string, unknown>) => Object.keys(context.vault as Secrets));
+    await expect(handler({}, lambdaContext(30_000) as never)).rejects.toMatchObject({ variable: "DB_PASSWORD", code: "InvalidCiphertextException" });
+    vi.stubEnv("DB_PASSWORD", vault.seal("pw", FN));
+    await expect(handler({}, lambdaContext(30_000) as never)).resolves.toEqual(["API_KEY", "DB_PASSWORD"]);
+  });
+});
