@@ -1,12 +1,12 @@
 import { existsSync } from "node:fs";
-import { defineConfig } from "tsup";
+import { defineConfig, type Options } from "tsup";
 
 /** Entries that exist in this checkout (features land one by one). */
 function present(entries: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(entries).filter(([, file]) => existsSync(file)));
 }
 
-export default defineConfig([
+const configs: Options[] = [
   {
     // CLI and library: ESM only.
     entry: present({
@@ -48,4 +48,6 @@ export default defineConfig([
     sourcemap: true,
     splitting: false,
   },
-].filter((c) => Object.keys(c.entry).length > 0));
+];
+
+export default defineConfig(configs.filter((c) => Object.keys(c.entry as Record<string, string>).length > 0));

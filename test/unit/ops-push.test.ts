@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { mockClient } from "aws-sdk-client-mock";
-import { DescribeKeyCommand, EncryptCommand, KMSClient } from "@aws-sdk/client-kms";
+import { DescribeKeyCommand, EncryptCommand, KMSClient, type KeyState } from "@aws-sdk/client-kms";
 import {
   GetFunctionConfigurationCommand,
   LambdaClient,
@@ -168,7 +168,7 @@ describe("push", () => {
     ["Disabled", /is disabled, so envseal will not seal with it/],
     ["PendingDeletion", /is pending deletion, so envseal will not seal with it/],
   ])("refuses a %s key before encrypting", async (state, message) => {
-    kmsMock.on(DescribeKeyCommand).resolves({ KeyMetadata: { KeyId: "k", Arn: KEY_ARN, KeyManager: "CUSTOMER", KeyState: state } });
+    kmsMock.on(DescribeKeyCommand).resolves({ KeyMetadata: { KeyId: "k", Arn: KEY_ARN, KeyManager: "CUSTOMER", KeyState: state as KeyState } });
     await expect(push(deps, { functionName: "orders-api", key: "alias/app", secrets: { TOKEN: "t0ken-value" } })).rejects.toThrow(message);
     expect(kmsMock.commandCalls(EncryptCommand)).toHaveLength(0);
     expect(lambdaMock.commandCalls(GetFunctionConfigurationCommand)).toHaveLength(0);

@@ -1,0 +1,53 @@
+/**
+ * The independent client for cross-checks: awscli v1 against moto.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Moto } from "./moto.js";
+
+/** True when the `aws` command runs here. */
+export function awscliAvailable(): boolean {
+  return spawnSync("aws", ["--version"], { stdio: "ignore" }).status === 0;
+}
+
+/** Run `aws ...args --endpoint-url moto` and return stdout; throws with stderr on failure. */
+export function aws(moto: Moto, args: string[], region = "us-east-1"): string {
+  const r = spawnSync("aws", [...args, "--endpoint-url", moto.url, "--region", region], {
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ...moto.env(region) },
+    encoding: "utf8",
+  });
+  if (r.status !== 0) throw new Error(`aws ${args.join(" ")} failed (${r.status}): ${r.stderr}`);
+  return r.stdout;
+}
+
+/** Decrypt a sealed value with awscli and the function-name context; returns plaintext and the KeyId KMS reports. */
+export function awsDecrypt(moto: Moto, sealed: string, functionName: string): { plaintext: string; keyId: string } {
+  const dir = mkdtempSync(join(tmpdir(), "envseal-awscli-"));
+  try {
+    const file = join(dir, "blob");
+    writeFileSync(file, Buffer.from(sealed, "base64"), { mode: 0o600 });
+    const out = JSON.parse(
+      aws(moto, ["kms", "decrypt", "--ciphertext-blob", `fileb://${file}`, "--encryption-context", `LambdaFunctionName=${functionName}`, "--output", "json"]),
+    ) as { Plaintext: string; KeyId: string };
+    return { plaintext: Buffer.from(out.Plaintext, "base64").toString("utf8"), keyId: out.KeyId };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Seal a value with awscli the way the Lambda console's helper does (context LambdaFunctionName). */
+export function awsEncrypt(moto: Moto, keyId: string, plaintext: string, functionName: string): string {
+  const dir = mkdtempSync(join(tmpdir(), "envseal-awscli-"));
+  try {
+    const file = join(dir, "plain");
+    writeFileSync(file, plaintext, { mode: 0o600 });
+    return aws(moto, [
+      "kms", "encrypt", "--key-id", keyId, "--plaintext", `fileb://${file}`,
+      "--encryption-context", `LambdaFunctionName=${functionName}`, "--query", "CiphertextBlob", "--output", "text",
+    ]).trim();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
