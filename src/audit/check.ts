@@ -1,0 +1,151 @@
+/**
+ * The rules: one function configuration (and what KMS said about its at-rest key) in, findings out.
+ * Messages are built from names, rule ids and detector names only — never from a value.
+ * @module
+ */
+import { createHash } from "node:crypto";
+import { ciphertextProblem } from "../core/format.js";
+import { ENV_LIMIT_BYTES, envSize } from "../core/limits.js";
+import { BUNDLE_VAR, MANIFEST_VAR, parseManifest } from "../core/manifest.js";
+import { RULES } from "./rules.js";
+import { detectSecrets } from "./secrets.js";
+import type { AuditedFunction, Finding, KeyCheck, RuleId, Severity } from "./types.js";
+
+/** Options of {@link checkFunction}. */
+export interface CheckOptions {
+  /** What KMS said about the function's at-rest key; `undefined` when it has none. */
+  keyCheck?: KeyCheck | undefined;
+  /** ES004 is medium instead of low. Default: false. */
+  requireCmk?: boolean;
+}
+
+/** The fraction of 4096 bytes above which ES008 fires. */
+export const NEAR_LIMIT_RATIO = 0.9;
+
+/**
+ * Stable id of a finding: rule, function ARN and variable, hashed. The same problem gets the same fingerprint on
+ * every run, so baselines and GitHub code scanning can match it.
+ *
+ * @example
+ * ```ts
+ * fingerprintOf("ES001", "arn:aws:lambda:us-east-1:123456789012:function:api", "DB_PASSWORD"); // 32 hex characters
+ * ```
+ */
+export function fingerprintOf(ruleId: RuleId, functionArn: string, variable: string | null): string {
+  return createHash("sha256").update(`${ruleId}\u0000${functionArn}\u0000${variable ?? ""}`).digest("hex").slice(0, 32);
+}
+
+function finding(fn: AuditedFunction, ruleId: RuleId, variable: string | null, message: string, severity?: Severity): Finding {
+  const rule = RULES[ruleId];
+  return {
+    ruleId,
+    severity: severity ?? rule.severity,
+    region: fn.region,
+    functionName: fn.name,
+    functionArn: fn.arn,
+    version: fn.version,
+    variable,
+    message,
+    remediation: rule.remediation,
+    fingerprint: fingerprintOf(ruleId, fn.arn, variable),
+  };
+}
+
+const DETECTOR_LABEL: Record<string, string> = {
+  "name-hint": "its name says it holds a secret and its value is not trivial",
+  "private-key": "its value holds a private key",
+};
+
+function detectorLabel(detector: string): string {
+  return DETECTOR_LABEL[detector] ?? `secretlint rule ${detector.replace(/^secretlint:/, "")} matched its value`;
+}
+
+/**
+ * Run ES001–ES009 on one function. ES005 and ES006 need `keyCheck`; offline, pass a `not-checked` result and they are
+ * skipped (the report says "not checked").
+ *
+ * @example
+ * ```ts
+ * const findings = await checkFunction(fn, { keyCheck: { status: "ok", rotation: "disabled" } });
+ * ```
+ */
+export async function checkFunction(fn: AuditedFunction, options: CheckOptions = {}): Promise<Finding[]> {
+  const out: Finding[] = [];
+  const vars = fn.variables;
+  const names = Object.keys(vars);
+  const published = fn.version !== "$LATEST";
+
+  // The manifest: which variables are sealed. A malformed one is drift, and then nothing counts as sealed.
+  let sealed: string[] = [];
+  try {
+    sealed = parseManifest(vars[MANIFEST_VAR]);
+  } catch {
+    out.push(finding(fn, "ES003", MANIFEST_VAR, `${MANIFEST_VAR} is not a comma-separated list of variable names, so no variable counts as sealed`));
+  }
+
+  for (const name of sealed) {
+    const value = vars[name];
+    if (value === undefined) {
+      out.push(finding(fn, "ES003", name, `${MANIFEST_VAR} lists ${name}, but the environment has no such variable`));
+      continue;
+    }
+    const problem = ciphertextProblem(value);
+    if (problem) out.push(finding(fn, "ES002", name, `${name} is listed in ${MANIFEST_VAR} but its value ${problem}, so it is not sealed`));
+  }
+  const bundle = vars[BUNDLE_VAR];
+  if (bundle !== undefined) {
+    const problem = ciphertextProblem(bundle);
+    if (problem) out.push(finding(fn, "ES002", BUNDLE_VAR, `${BUNDLE_VAR} ${problem}, so it is not a sealed bundle`));
+  }
+
+  // Plaintext secrets in everything that is not sealed and not envseal's own.
+  const skip = new Set<string>([...sealed, MANIFEST_VAR, BUNDLE_VAR, ...names.filter((n) => n.startsWith("ENVSEAL_"))]);
+  const hits = await detectSecrets(vars, skip);
+  for (const name of names.filter((n) => hits.has(n)).sort()) {
+    const hit = hits.get(name)!;
+    const why = detectorLabel(hit.detector);
+    if (published) {
+      out.push(finding(fn, "ES009", name, `published version ${fn.version} keeps ${name} in plain text: ${why}`));
+    } else {
+      const severity: Severity = hit.critical ? "critical" : "high";
+      const kind = hit.critical ? "a private key or cloud credential" : "a secret";
+      out.push(finding(fn, "ES001", name, `${name} looks like ${kind} stored in plain text: ${why}`, severity));
+    }
+  }
+
+  if (names.length > 0 && fn.kmsKeyArn === undefined) {
+    out.push(
+      finding(
+        fn,
+        "ES004",
+        null,
+        "the environment is protected at rest by the AWS managed key aws/lambda only (KMSKeyArn is empty)",
+        options.requireCmk ? "medium" : "low",
+      ),
+    );
+  }
+
+  const key = options.keyCheck;
+  if (fn.kmsKeyArn !== undefined && key) {
+    if (key.status === "missing") {
+      out.push(finding(fn, "ES005", null, `the at-rest key ${fn.kmsKeyArn} does not exist; the function cannot start`));
+    } else if (key.status === "unusable") {
+      const what = key.state.startsWith("Pending") ? "is pending deletion" : key.state === "Disabled" ? "is disabled" : `is in state ${key.state}`;
+      out.push(finding(fn, "ES005", null, `the at-rest key ${fn.kmsKeyArn} ${what}; the function cannot start`));
+    } else if (key.status === "ok" && key.rotation === "disabled") {
+      out.push(finding(fn, "ES006", null, `automatic rotation of the at-rest key ${fn.kmsKeyArn} is disabled`));
+    }
+  }
+
+  if (fn.environmentError) {
+    out.push(finding(fn, "ES007", null, `Lambda reports Environment.Error ${fn.environmentError.code} on this function`));
+  }
+
+  const size = envSize(vars);
+  if (size > ENV_LIMIT_BYTES * NEAR_LIMIT_RATIO) {
+    out.push(
+      finding(fn, "ES008", null, `the environment takes ${size} of ${ENV_LIMIT_BYTES} bytes (${Math.round((size / ENV_LIMIT_BYTES) * 100)} %)`),
+    );
+  }
+  return out;
+}

@@ -1,0 +1,89 @@
+/**
+ * SARIF 2.1.0 for GitHub code scanning: one run, the nine rules with help text, one result per finding located by a
+ * `logicalLocation` carrying the function ARN (plus a stable pseudo-path, since code scanning needs a physical
+ * location), and `partialFingerprints` so repeated uploads do not duplicate alerts.
+ * @module
+ */
+import type { AuditReport } from "../report.js";
+import { RULE_LIST } from "../rules.js";
+import type { Finding, Severity } from "../types.js";
+
+/** SARIF `level` per severity. */
+const LEVEL: Record<Severity, "note" | "warning" | "error"> = { low: "note", medium: "warning", high: "error", critical: "error" };
+/** GitHub's `security-severity` (CVSS-like 0–10) per severity. */
+const SECURITY_SEVERITY: Record<Severity, string> = { low: "3.0", medium: "5.5", high: "8.0", critical: "9.5" };
+
+/** The fingerprint key in `partialFingerprints`; bump the suffix if the fingerprint recipe ever changes. */
+export const SARIF_FINGERPRINT_KEY = "envsealFinding/v1";
+
+/**
+ * Where a finding "is" for tools that want a file: `lambda/REGION/FUNCTION[/VERSION]`. Stable across runs.
+ *
+ * @example
+ * ```ts
+ * pseudoPath(finding); // "lambda/us-east-1/orders-api"
+ * ```
+ */
+export function pseudoPath(f: Finding): string {
+  const seg = (s: string) => encodeURIComponent(s);
+  return `lambda/${seg(f.region)}/${seg(f.functionName)}${f.version === "$LATEST" ? "" : `/${seg(f.version)}`}`;
+}
+
+/**
+ * Render the report as a SARIF 2.1.0 log (a JSON string).
+ *
+ * @example
+ * ```ts
+ * await writeFile("envseal.sarif", renderSarif(report), { mode: 0o600 });
+ * ```
+ */
+export function renderSarif(report: AuditReport): string {
+  const ruleIndex = new Map(RULE_LIST.map((r, i) => [r.id, i]));
+  const rules = RULE_LIST.map((r) => ({
+    id: r.id,
+    name: r.name,
+    shortDescription: { text: r.title },
+    fullDescription: { text: r.help },
+    help: { text: `${r.help}\n\nRemediation: ${r.remediation}.`, markdown: `${r.help}\n\n**Remediation:** ${r.remediation}.` },
+    defaultConfiguration: { level: LEVEL[r.severity] },
+    properties: { tags: ["security", "secrets", "aws-lambda"], "security-severity": SECURITY_SEVERITY[r.severity], precision: "high" },
+  }));
+  const results = report.findings.map((f) => ({
+    ruleId: f.ruleId,
+    ruleIndex: ruleIndex.get(f.ruleId) ?? 0,
+    level: LEVEL[f.severity],
+    message: { text: `${f.functionName}${f.variable ? ` ${f.variable}` : ""}: ${f.message}. Fix: ${f.remediation}.` },
+    locations: [
+      {
+        physicalLocation: { artifactLocation: { uri: pseudoPath(f) }, region: { startLine: 1 } },
+        logicalLocations: [
+          { name: f.functionName, fullyQualifiedName: f.functionArn, kind: "function" },
+          ...(f.variable ? [{ name: f.variable, fullyQualifiedName: `${f.functionArn}#${f.variable}`, kind: "variable" }] : []),
+        ],
+      },
+    ],
+    partialFingerprints: { [SARIF_FINGERPRINT_KEY]: f.fingerprint },
+    properties: {
+      severity: f.severity,
+      "security-severity": SECURITY_SEVERITY[f.severity],
+      region: f.region,
+      functionArn: f.functionArn,
+      version: f.version,
+      ...(f.variable ? { variable: f.variable } : {}),
+    },
+  }));
+  const log = {
+    $schema: "https://json.schemastore.org/sarif-2.1.0.json",
+    version: "2.1.0",
+    runs: [
+      {
+        tool: { driver: { name: "envseal", informationUri: report.tool.informationUri, rules } },
+        automationDetails: { id: `envseal-audit/${report.source.mode}/` },
+        invocations: [{ executionSuccessful: true, startTimeUtc: report.generatedAt }],
+        results,
+        properties: { summary: report.summary },
+      },
+    ],
+  };
+  return `${JSON.stringify(log, null, 2)}\n`;
+}

@@ -1,0 +1,87 @@
+/**
+ * Human formats: the terminal table and Markdown (for a PR comment or an issue). Names, rules and messages only.
+ * @module
+ */
+import { styleText } from "node:util";
+import { summaryLine, type AuditReport } from "../report.js";
+import { RULES } from "../rules.js";
+import type { Finding, Severity } from "../types.js";
+
+const COLOR: Record<Severity, "red" | "yellow" | "cyan" | "magenta"> = { critical: "magenta", high: "red", medium: "yellow", low: "cyan" };
+
+function pad(rows: string[][]): string[] {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
+  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join("  ").trimEnd());
+}
+
+function where(f: Finding): string {
+  return `${f.region}/${f.functionName}${f.version === "$LATEST" ? "" : `:${f.version}`}`;
+}
+
+/**
+ * The report as a terminal table: one line per finding, then the summary.
+ *
+ * @example
+ * ```ts
+ * process.stdout.write(renderTable(report, { color: process.stdout.isTTY }));
+ * ```
+ */
+export function renderTable(report: AuditReport, options: { color?: boolean } = {}): string {
+  const paint = (s: Severity, text: string) => (options.color ? styleText(COLOR[s], text) : text);
+  let out = "";
+  if (report.findings.length > 0) {
+    const rows = [["SEVERITY", "RULE", "FUNCTION", "VARIABLE", "MESSAGE"], ...report.findings.map((f) => [f.severity.toUpperCase(), f.ruleId, where(f), f.variable ?? "-", f.message])];
+    const lines = pad(rows);
+    out += `${lines[0]}\n`;
+    report.findings.forEach((f, i) => (out += `${paint(f.severity, lines[i + 1] ?? "")}\n`));
+    const rules = [...new Set(report.findings.map((f) => f.ruleId))].sort();
+    out += "\nremediation:\n";
+    for (const id of rules) out += `  ${id} ${RULES[id].title}: ${RULES[id].remediation}\n`;
+    out += "\n";
+  }
+  out += `${summaryLine(report)}\n`;
+  for (const k of report.summary.keysNotChecked) out += `warning: at-rest key ${k.key} not checked: ${k.reason}\n`;
+  if (report.summary.failed) out += `failing: findings at or above --fail-on ${report.options.failOn} remain\n`;
+  return out;
+}
+
+function md(text: string): string {
+  return text.replace(/[|\\`*_<>[\]]/g, (c) => `\\${c}`).replace(/\r?\n/g, " ");
+}
+
+/**
+ * The report as GitHub-flavoured Markdown.
+ *
+ * @example
+ * ```ts
+ * await writeFile("audit.md", renderMarkdown(report), { mode: 0o600 });
+ * ```
+ */
+export function renderMarkdown(report: AuditReport): string {
+  const s = report.summary;
+  let out = "# envseal audit\n\n";
+  out += `${md(summaryLine(report))}.\n\n`;
+  out += `| severity | count |\n|---|---|\n`;
+  for (const sev of ["critical", "high", "medium", "low"] as const) out += `| ${sev} | ${s.findingsBySeverity[sev]} |\n`;
+  out += `\n| region | functions scanned |\n|---|---|\n`;
+  for (const [region, n] of Object.entries(s.functionsPerRegion)) out += `| ${md(region)} | ${n} |\n`;
+  out += `\nAt-rest keys: ${s.keyChecks}${s.keyChecks === "checked" ? ` (${s.keysChecked} distinct)` : ""}. Duration: ${s.durationMs} ms. ` +
+    `Fail on: ${report.options.failOn}${s.failed ? " — **failing**" : ""}.\n`;
+  for (const k of s.keysNotChecked) out += `\n> at-rest key ${md(k.key)} not checked: ${md(k.reason)}\n`;
+  if (report.findings.length > 0) {
+    out += "\n## Findings\n\n| severity | rule | function | variable | message | remediation |\n|---|---|---|---|---|---|\n";
+    for (const f of report.findings) {
+      out += `| ${f.severity} | ${f.ruleId} | ${md(where(f))} | ${f.variable ? md(f.variable) : "–"} | ${md(f.message)} | ${md(f.remediation)} |\n`;
+    }
+  }
+  if (report.suppressed.length > 0) {
+    out += "\n## Suppressed\n\n| rule | function | variable | by |\n|---|---|---|---|\n";
+    for (const f of report.suppressed) out += `| ${f.ruleId} | ${md(where(f))} | ${f.variable ? md(f.variable) : "–"} | ${md(f.suppressedBy)} |\n`;
+  }
+  return out;
+}
+
+/** The report as JSON (the stable schema, docs/audit.md). */
+export function renderJson(report: AuditReport): string {
+  return `${JSON.stringify(report, null, 2)}\n`;
+}

@@ -1,0 +1,125 @@
+/**
+ * The rule catalogue: ids, default severities, titles and help text, shared by every reporter.
+ * @module
+ */
+import type { RuleId, Severity } from "./types.js";
+
+/** A rule's description. */
+export interface RuleInfo {
+  readonly id: RuleId;
+  /** Short machine-friendly name (SARIF `name`). */
+  readonly name: string;
+  /** Default severity; ES001 raises to critical for private keys and cloud credentials, ES004 to medium with `--require-cmk`. */
+  readonly severity: Severity;
+  /** One line. */
+  readonly title: string;
+  /** Why it matters and how to fix it, a short paragraph. */
+  readonly help: string;
+  /** What to do, one sentence (copied into each finding). */
+  readonly remediation: string;
+}
+
+/**
+ * ES001–ES009, in order.
+ *
+ * @example
+ * ```ts
+ * RULES.ES005.severity; // "critical"
+ * ```
+ */
+export const RULES: Readonly<Record<RuleId, RuleInfo>> = {
+  ES001: {
+    id: "ES001",
+    name: "PlaintextSecret",
+    severity: "high",
+    title: "Plaintext secret in an environment variable",
+    help:
+      "The variable looks like a secret (a secretlint detector matched its value, or its name says PASSWORD, SECRET, TOKEN, API_KEY, " +
+      "PRIVATE_KEY, … and the value is not trivial) and it is not sealed. Lambda encrypts it at rest (layer 1), but anyone allowed " +
+      "lambda:GetFunctionConfiguration reads it in plain text. Private keys and cloud credentials are critical.",
+    remediation: "seal it with `envseal push --function F --key K NAME` (value from stdin) and rotate the secret, since it was readable",
+  },
+  ES002: {
+    id: "ES002",
+    name: "SealedValueNotCiphertext",
+    severity: "high",
+    title: "A sealed variable is not KMS ciphertext",
+    help:
+      "ENVSEAL_SEALED (or ENVSEAL_BUNDLE) says the variable is sealed, but its value is not standard base64 of a plausible KMS " +
+      "ciphertext. Either plaintext was written under a sealed name, or the value was damaged; the runtime will fail to open it.",
+    remediation: "re-seal the value with `envseal push --function F --key K NAME` and rotate it if it was plaintext",
+  },
+  ES003: {
+    id: "ES003",
+    name: "ManifestDrift",
+    severity: "low",
+    title: "The manifest and the environment disagree",
+    help:
+      "ENVSEAL_SEALED names a variable the environment does not hold, or is not a list of variable names. The runtime expects every " +
+      "listed name; a stale entry usually means a variable was removed without envseal.",
+    remediation: "remove the name with `envseal unset --function F NAME`, or push the variable again",
+  },
+  ES004: {
+    id: "ES004",
+    name: "NoCustomerManagedKey",
+    severity: "low",
+    title: "Environment protected at rest by aws/lambda only",
+    help:
+      "The function has environment variables but no KMSKeyArn, so Lambda protects them at rest with the AWS managed key aws/lambda. " +
+      "Any principal in the account allowed lambda:GetFunctionConfiguration can read them; a customer managed key lets the key policy decide. " +
+      "Medium with --require-cmk.",
+    remediation: "set a customer managed at-rest key: `envseal push --function F --key K --at-rest-key K`",
+  },
+  ES005: {
+    id: "ES005",
+    name: "AtRestKeyUnusable",
+    severity: "critical",
+    title: "At-rest key missing, disabled or pending deletion",
+    help:
+      "KMSKeyArn names a key that does not exist, is disabled or is pending deletion. Lambda cannot decrypt the environment, so the " +
+      "function fails to start.",
+    remediation: "enable the key (aws kms enable-key), cancel its deletion (aws kms cancel-key-deletion), or set another at-rest key",
+  },
+  ES006: {
+    id: "ES006",
+    name: "KeyRotationDisabled",
+    severity: "medium",
+    title: "At-rest key rotation disabled",
+    help: "Automatic rotation of the customer managed at-rest key is off, so one key version protects the environment indefinitely.",
+    remediation: "turn rotation on: aws kms enable-key-rotation --key-id KEY",
+  },
+  ES007: {
+    id: "ES007",
+    name: "EnvironmentError",
+    severity: "critical",
+    title: "Lambda reports Environment.Error",
+    help: "Lambda could not decrypt or apply the environment (Environment.Error is set); invocations fail until it is fixed.",
+    remediation: "check the at-rest key and its key policy (Lambda must be allowed to use it), then update the configuration",
+  },
+  ES008: {
+    id: "ES008",
+    name: "EnvironmentNearLimit",
+    severity: "low",
+    title: "Environment above 90 % of 4096 bytes",
+    help: "Lambda refuses an environment above 4096 bytes (compact JSON). Near the limit, the next secret or a key rotation can fail.",
+    remediation: "bundle sealed values (`envseal push --bundle`) or move large values to Secrets Manager",
+  },
+  ES009: {
+    id: "ES009",
+    name: "PublishedVersionPlaintextSecret",
+    severity: "high",
+    title: "A published version holds a plaintext secret",
+    help:
+      "Published versions are immutable and keep their environment forever, so a plaintext secret stays readable there even after " +
+      "$LATEST was fixed.",
+    remediation: "rotate the secret, then delete the old version (aws lambda delete-function --function-name F --qualifier N) once no alias uses it",
+  },
+};
+
+/** Every rule, in id order. */
+export const RULE_LIST: readonly RuleInfo[] = Object.values(RULES);
+
+/** True when `id` is a rule id. */
+export function isRuleId(id: string): id is RuleId {
+  return Object.hasOwn(RULES, id);
+}

@@ -1,0 +1,145 @@
+/**
+ * `audit`: load functions (live, regions in parallel, or offline), run the rules, apply suppressions, and return the
+ * report. It prints nothing and never exits; the CLI and the scheduled handler decide what to do with the result.
+ * @module
+ */
+import type { FunctionConfiguration } from "@aws-sdk/client-lambda";
+import { checkFunction } from "./check.js";
+import type { AuditClients } from "./clients.js";
+import { loadInputFile, toAudited } from "./input.js";
+import { createKeyChecker, offlineKeys } from "./keys.js";
+import { listRegion, resolveRegions } from "./live.js";
+import { REPORT_SCHEMA_VERSION, compareFindings, countBySeverity, failsOn, type AuditReport } from "./report.js";
+import { applySuppressions, loadBaseline, parseIgnores } from "./suppress.js";
+import type { AuditedFunction, FailOn, Finding, KeyLookup } from "./types.js";
+
+/** What to audit and how to judge it. Defaults are stated on each field. */
+export interface AuditRequest {
+  /** Regions to scan, or `all` (Account ListRegions). Default: the configured region. Ignored with `input`. */
+  regions?: string[] | "all" | undefined;
+  /** Offline: a file of `aws lambda list-functions` output. Default: none (live). */
+  input?: string | undefined;
+  /** Include published versions (`FunctionVersion=ALL`). Default: false. */
+  allVersions?: boolean | undefined;
+  /** ES004 is medium instead of low. Default: false. */
+  requireCmk?: boolean | undefined;
+  /** Lowest severity that fails the run. Default: `high`. */
+  failOn?: FailOn | undefined;
+  /** `RULE[:FUNCTION-GLOB]` suppressions. Default: none. */
+  ignore?: readonly string[] | undefined;
+  /** A previous JSON report whose findings do not count. Default: none. */
+  baseline?: string | undefined;
+  /** Called as work progresses (the CLI draws a progress bar from it). Default: none. */
+  onProgress?: ((p: AuditProgress) => void) | undefined;
+}
+
+/** Progress of a run. */
+export interface AuditProgress {
+  readonly functionsListed: number;
+  readonly functionsScanned: number;
+  readonly regionsDone: number;
+  readonly regionsTotal: number;
+}
+
+/** Region used for offline input whose ARNs carry none. */
+const OFFLINE_FALLBACK_REGION = "unknown";
+
+/**
+ * Run an audit and return the report.
+ *
+ * @example
+ * ```ts
+ * const report = await audit({ regions: ["us-east-1", "eu-west-1"], failOn: "high" }, auditClients({}));
+ * if (report.summary.failed) process.exitCode = 1;
+ * ```
+ * @example
+ * ```ts
+ * const offline = await audit({ input: "samples/functions.json" }); // no clients needed
+ * ```
+ */
+export async function audit(req: AuditRequest, clients?: AuditClients): Promise<AuditReport> {
+  const started = Date.now();
+  const generatedAt = new Date(started).toISOString();
+  const failOn = req.failOn ?? "high";
+  const ignores = parseIgnores(req.ignore ?? []);
+  const baseline = req.baseline ? await loadBaseline(req.baseline) : new Set<string>();
+
+  const findings: Finding[] = [];
+  const perRegion: Record<string, number> = {};
+  const progress = { functionsListed: 0, functionsScanned: 0, regionsDone: 0, regionsTotal: 0 };
+  const report = () => req.onProgress?.({ ...progress });
+
+  const scan = async (fn: AuditedFunction, keys: KeyLookup) => {
+    const keyCheck = fn.kmsKeyArn ? await keys(fn.kmsKeyArn) : undefined;
+    findings.push(...(await checkFunction(fn, { keyCheck, requireCmk: Boolean(req.requireCmk) })));
+    perRegion[fn.region] = (perRegion[fn.region] ?? 0) + 1;
+    progress.functionsScanned++;
+    report();
+  };
+
+  let source: AuditReport["source"];
+  let keysChecked = 0;
+  let keysNotChecked: Array<{ key: string; reason: string }> = [];
+  if (req.input !== undefined) {
+    const functions = await loadInputFile(req.input, OFFLINE_FALLBACK_REGION);
+    progress.regionsTotal = new Set(functions.map((f) => f.region)).size;
+    progress.functionsListed = functions.length;
+    report();
+    for (const fn of functions) await scan(fn, offlineKeys);
+    progress.regionsDone = progress.regionsTotal;
+    report();
+    source = { mode: "offline", input: req.input };
+  } else {
+    if (!clients) throw new TypeError("audit: live mode needs AuditClients");
+    const regions = await resolveRegions(clients, req.regions);
+    for (const r of regions) perRegion[r] = 0;
+    progress.regionsTotal = regions.length;
+    report();
+    const fallback = regions[0] ?? OFFLINE_FALLBACK_REGION;
+    const keys = createKeyChecker((region) => clients.kms(region), fallback);
+    await Promise.all(
+      regions.map(async (region) => {
+        await listRegion(clients, region, Boolean(req.allVersions), async (page: FunctionConfiguration[]) => {
+          progress.functionsListed += page.length;
+          report();
+          await Promise.all(page.map((cfg) => scan(toAudited(cfg, region), keys.lookup)));
+        });
+        progress.regionsDone++;
+        report();
+      }),
+    );
+    keysChecked = keys.size();
+    keysNotChecked = await keys.unchecked();
+    source = { mode: "live", regions };
+  }
+
+  const { active, suppressed } = applySuppressions(findings.sort(compareFindings), ignores, baseline);
+  const functionsPerRegion = Object.fromEntries(Object.entries(perRegion).sort(([a], [b]) => a.localeCompare(b)));
+  return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    tool: { name: "envseal", informationUri: "https://www.npmjs.com/package/envseal" },
+    generatedAt,
+    source,
+    options: {
+      allVersions: Boolean(req.allVersions),
+      requireCmk: Boolean(req.requireCmk),
+      failOn,
+      ignore: ignores.map((i) => i.spec),
+      baseline: req.baseline ?? null,
+    },
+    summary: {
+      functionsScanned: progress.functionsScanned,
+      functionsPerRegion,
+      findingsBySeverity: countBySeverity(active),
+      findingsTotal: active.length,
+      suppressedTotal: suppressed.length,
+      keyChecks: source.mode === "offline" ? "not checked" : "checked",
+      keysChecked,
+      keysNotChecked,
+      durationMs: Date.now() - started,
+      failed: failsOn(active, failOn),
+    },
+    findings: active,
+    suppressed,
+  };
+}

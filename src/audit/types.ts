@@ -1,0 +1,86 @@
+/**
+ * The auditor's data model: severities, findings, the functions it looks at and what it learned about keys.
+ * A finding names a rule, a function and a variable; it never holds a value or a fragment of one.
+ * @module
+ */
+
+/** Severities, lowest first. */
+export const SEVERITIES = ["low", "medium", "high", "critical"] as const;
+/** How bad a finding is. */
+export type Severity = (typeof SEVERITIES)[number];
+/** `--fail-on` accepts a severity or `none` (never fail). */
+export type FailOn = Severity | "none";
+
+/** Rank of a severity: low 0 … critical 3. */
+export function severityRank(s: Severity): number {
+  return SEVERITIES.indexOf(s);
+}
+
+/**
+ * True when `s` is at or above `threshold`; `none` is never reached.
+ *
+ * @example
+ * ```ts
+ * atOrAbove("critical", "high"); // true
+ * atOrAbove("low", "none");      // false
+ * ```
+ */
+export function atOrAbove(s: Severity, threshold: FailOn): boolean {
+  return threshold !== "none" && severityRank(s) >= severityRank(threshold);
+}
+
+/** Stable rule ids (docs/audit.md). */
+export type RuleId = "ES001" | "ES002" | "ES003" | "ES004" | "ES005" | "ES006" | "ES007" | "ES008" | "ES009";
+
+/** One problem found on one function (and, for most rules, one variable). */
+export interface Finding {
+  readonly ruleId: RuleId;
+  readonly severity: Severity;
+  /** Region of the function. */
+  readonly region: string;
+  readonly functionName: string;
+  /** The function's ARN; for a published version, the qualified ARN (`…:function:NAME:3`). */
+  readonly functionArn: string;
+  /** `$LATEST` or a published version number. */
+  readonly version: string;
+  /** The variable concerned, or `null` for function-level findings (ES004–ES008). */
+  readonly variable: string | null;
+  /** What is wrong, in one sentence; names only. */
+  readonly message: string;
+  /** What to do about it. */
+  readonly remediation: string;
+  /** Stable id of the finding across runs: hash of rule, ARN and variable (used by baselines and SARIF). */
+  readonly fingerprint: string;
+}
+
+/** A finding that does not count, and why. */
+export interface SuppressedFinding extends Finding {
+  /** `ignore:RULE[:GLOB]` as given, or `baseline`. */
+  readonly suppressedBy: string;
+}
+
+/** A function configuration as the rules see it (from ListFunctions, live or offline). */
+export interface AuditedFunction {
+  readonly region: string;
+  readonly name: string;
+  /** Qualified ARN for a published version, unqualified for `$LATEST`. */
+  readonly arn: string;
+  /** `$LATEST` or a version number. */
+  readonly version: string;
+  readonly variables: Readonly<Record<string, string>>;
+  /** Customer managed at-rest key, or `undefined` for `aws/lambda`. */
+  readonly kmsKeyArn: string | undefined;
+  /** `Environment.Error`, when Lambda reports one. */
+  readonly environmentError: { readonly code: string; readonly message: string } | undefined;
+}
+
+/** What KMS said about an at-rest key. */
+export type KeyCheck =
+  | { readonly status: "not-checked"; readonly reason: string }
+  | { readonly status: "unknown"; readonly reason: string }
+  | { readonly status: "missing" }
+  | { readonly status: "unusable"; readonly state: string }
+  | { readonly status: "ok"; readonly rotation: "enabled" | "disabled" | "unknown" };
+
+/** Looks up an at-rest key; the auditor calls it once per function, the implementation caches per key. */
+export type KeyLookup = (keyArn: string) => Promise<KeyCheck>;
