@@ -8,7 +8,7 @@ import { decodeBundle } from "../core/format.js";
 import { BUNDLE_VAR } from "../core/manifest.js";
 import type { DecryptFn } from "./decrypt.js";
 import { toUnsealError } from "./errors.js";
-import type { UnsealPlan } from "./plan.js";
+import type { PlanItem, UnsealPlan } from "./plan.js";
 import type { Secrets } from "./options.js";
 
 const UTF8 = new TextDecoder("utf-8", { fatal: true });
@@ -30,8 +30,9 @@ function bundleEntries(plaintext: Uint8Array): Record<string, string> {
 }
 
 /**
- * Decrypt every item of `plan` in parallel and merge the results. Aborts what is still running after `timeoutMs`,
- * and when any Decrypt fails (the first failure is thrown). A name found both in the bundle and as its own sealed
+ * Decrypt every item of `plan` in parallel and merge the results. Everything still running after `timeoutMs` is
+ * aborted. On failure the error of the first failing item in plan order is thrown (sorted names, then the bundle), so
+ * the same misconfiguration always names the same variable. A name found both in the bundle and as its own sealed
  * variable is an error rather than a silent choice.
  */
 export async function openPlan(plan: UnsealPlan, decrypt: DecryptFn, timeoutMs: number): Promise<Secrets> {
@@ -44,18 +45,15 @@ export async function openPlan(plan: UnsealPlan, decrypt: DecryptFn, timeoutMs: 
   });
   aborted.catch(() => undefined);
   try {
-    const opened = await Promise.all(
-      plan.items.map(async (item) => {
-        try {
-          const plaintext = await Promise.race([decrypt(item.ciphertext, plan.context, controller.signal), aborted]);
-          return { item, plaintext };
-        } catch (err) {
-          // Promise.all settles with the first failure; stop the other requests instead of waiting for them.
-          controller.abort();
-          throw toUnsealError(err, { variable: item.variable, functionName: plan.functionName, timeoutMs });
-        }
-      }),
+    const settled = await Promise.allSettled(
+      plan.items.map(async (item) => ({ item, plaintext: await Promise.race([decrypt(item.ciphertext, plan.context, controller.signal), aborted]) })),
     );
+    const opened: { item: PlanItem; plaintext: Uint8Array }[] = [];
+    for (const [i, result] of settled.entries()) {
+      const item = plan.items[i] as PlanItem;
+      if (result.status === "rejected") throw toUnsealError(result.reason, { variable: item.variable, functionName: plan.functionName, timeoutMs });
+      opened.push(result.value);
+    }
     const out: Record<string, string> = {};
     for (const { item, plaintext } of opened) if (!item.bundle) out[item.variable] = text(plaintext, item.variable);
     for (const { item, plaintext } of opened) {

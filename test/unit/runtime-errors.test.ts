@@ -83,6 +83,19 @@ describe("loadSecrets errors", () => {
     await expect(loadSecrets()).rejects.toMatchObject({ variable: "DB_PASSWORD", code: "InvalidCiphertextException" });
   });
 
+  it("names the first failing variable in plan order, whatever order KMS answers in", async () => {
+    vi.stubEnv("A_SECRET", vault.seal("a", "other-fn"));
+    vi.stubEnv("B_SECRET", vault.seal("b", "other-fn"));
+    vi.stubEnv("ENVSEAL_SEALED", "A_SECRET,B_SECRET");
+    // A_SECRET's answer comes last.
+    kms.on(DecryptCommand).callsFake(async (input: { CiphertextBlob: Uint8Array }) => {
+      const slow = Buffer.from(input.CiphertextBlob).toString("base64") === process.env.A_SECRET;
+      await new Promise((r) => setTimeout(r, slow ? 40 : 1));
+      throw kmsError("InvalidCiphertextException", "");
+    });
+    await expect(loadSecrets()).rejects.toMatchObject({ variable: "A_SECRET", code: "InvalidCiphertextException" });
+  });
+
   it("never puts a value in a message, hint or cause (canaries on every failing path)", async () => {
     vault.install(kms);
     const planted: string[] = [];
