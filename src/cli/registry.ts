@@ -5,6 +5,7 @@
  */
 import type { Command } from "commander";
 import type { CliContext } from "./context.js";
+import { makeAuditCommand } from "./commands/audit.js";
 
 /** Extra command factories, in help order. */
-export const extraCommands: Array<(ctx: CliContext) => Command> = [];
+export const extraCommands: Array<(ctx: CliContext) => Command> = [makeAuditCommand];

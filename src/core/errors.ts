@@ -134,6 +134,20 @@ export class UnsealError extends EnvsealError {
   }
 }
 
+/**
+ * `audit` found problems at or above `--fail-on`. Not a failure of the tool: the report was produced and printed;
+ * this only carries the one-line summary and exit code 1 to the CLI's single error handler.
+ *
+ * @example
+ * ```ts
+ * if (report.summary.failed) throw new FindingsError("3 findings at or above high remain");
+ * ```
+ */
+export class FindingsError extends EnvsealError {
+  override name = "FindingsError";
+  override readonly exitCode: ExitCode = ExitCode.Findings;
+}
+
 /** Exit code for anything thrown: envseal errors carry theirs, anything else is an unexpected failure (3). */
 export function exitCodeOf(err: unknown): ExitCode {
   if (err instanceof EnvsealError) return err.exitCode;

@@ -46,7 +46,7 @@ export function renderTable(report: AuditReport, options: { color?: boolean } = 
 }
 
 function md(text: string): string {
-  return text.replace(/[|\\`*_<>[\]]/g, (c) => `\\${c}`).replace(/\r?\n/g, " ");
+  return text.replace(/[|\\`*<>[\]]/g, (c) => `\\${c}`).replace(/\r?\n/g, " ");
 }
 
 /**
@@ -71,7 +71,7 @@ export function renderMarkdown(report: AuditReport): string {
   if (report.findings.length > 0) {
     out += "\n## Findings\n\n| severity | rule | function | variable | message | remediation |\n|---|---|---|---|---|---|\n";
     for (const f of report.findings) {
-      out += `| ${f.severity} | ${f.ruleId} | ${md(where(f))} | ${f.variable ? md(f.variable) : "–"} | ${md(f.message)} | ${md(f.remediation)} |\n`;
+      out += `| ${f.severity} | ${f.ruleId} | ${md(where(f))} | ${f.variable ? md(f.variable) : "–"} | ${md(f.message)} | ${f.remediation.replace(/\|/g, "\\|")} |\n`;
     }
   }
   if (report.suppressed.length > 0) {

@@ -1,0 +1,91 @@
+import { Command, Option } from "commander";
+import { audit } from "../../audit/run.js";
+import { auditClients } from "../../audit/clients.js";
+import { parseRegions } from "../../audit/live.js";
+import { REPORT_FORMATS, renderReport, writeReportFile, type ReportFormat } from "../../audit/format/index.js";
+import { progressBar } from "../../audit/progress.js";
+import { summaryLine } from "../../audit/report.js";
+import type { FailOn } from "../../audit/types.js";
+import { FindingsError } from "../../core/errors.js";
+import { collect, type CliContext, type GlobalOptions } from "../context.js";
+
+/** Options of `envseal audit`, as commander parses them. */
+interface AuditOptions {
+  regions?: string;
+  input?: string;
+  allVersions?: boolean;
+  format?: ReportFormat;
+  out?: string;
+  failOn: FailOn;
+  ignore?: string[];
+  baseline?: string;
+  requireCmk?: boolean;
+}
+
+/** The format when `--format` is absent: from the `--out` extension, else `--output json`, else table on a TTY, else JSON. */
+export function defaultFormat(opts: Pick<AuditOptions, "out">, g: Pick<GlobalOptions, "output">, stdoutIsTTY: boolean): ReportFormat {
+  if (opts.out) {
+    if (/\.sarif(\.json)?$/i.test(opts.out)) return "sarif";
+    if (/\.(md|markdown)$/i.test(opts.out)) return "markdown";
+    if (/\.(txt|log)$/i.test(opts.out)) return "table";
+    return "json";
+  }
+  if (g.output === "json") return "json";
+  return stdoutIsTTY ? "table" : "json";
+}
+
+/** `envseal audit`. */
+export function makeAuditCommand(ctx: CliContext): Command {
+  return new Command("audit")
+    .summary("scan an account's Lambda functions (live or offline) for plaintext secrets and weak protection")
+    .description(
+      "Scan Lambda functions for plaintext secrets, sealed values that are not ciphertext, manifest drift, missing or unusable " +
+        "at-rest keys, Environment.Error and oversized environments. Exit 1 when a finding at or above --fail-on remains. " +
+        "See docs/audit.md.",
+    )
+    .option("--regions <all|r1,r2>", "regions to scan: all (every region enabled for the account) or a list (default: --region / AWS_REGION)")
+    .option("--input <file>", "audit `aws lambda list-functions` output offline instead (no credentials; key checks not run)")
+    .option("--all-versions", "include published versions (FunctionVersion=ALL): they keep old plaintext forever")
+    .addOption(new Option("--format <format>", "report format (default: table on a TTY, else JSON)").choices([...REPORT_FORMATS]))
+    .option("--out <file>", "write the report to this file (mode 0600) and print a one-line summary")
+    .addOption(new Option("--fail-on <severity>", "exit 1 when a finding at or above this remains").choices(["none", "low", "medium", "high", "critical"]).default("high"))
+    .option("--ignore <RULE[:GLOB]>", "suppress a rule, optionally only for functions matching the glob (repeatable)", collect)
+    .option("--baseline <file>", "a previous JSON report: its findings do not fail the run")
+    .option("--require-cmk", "report environments without a customer managed at-rest key as medium (default low)")
+    .action(async (opts: AuditOptions, cmd: Command) => {
+      const g = ctx.globals(cmd);
+      const regions = opts.regions !== undefined ? parseRegions(opts.regions) : undefined;
+      const bar = g.quiet ? undefined : progressBar(ctx.io.stderr);
+      let report;
+      try {
+        report = await audit(
+          {
+            regions,
+            input: opts.input,
+            allVersions: opts.allVersions,
+            requireCmk: opts.requireCmk,
+            failOn: opts.failOn,
+            ignore: opts.ignore,
+            baseline: opts.baseline,
+            onProgress: bar?.update,
+          },
+          opts.input === undefined ? auditClients(ctx.awsOptions(g)) : undefined,
+        );
+      } finally {
+        bar?.stop();
+      }
+      const format = opts.format ?? defaultFormat(opts, g, Boolean(ctx.io.stdout.isTTY));
+      const text = renderReport(report, format, { color: g.color && !opts.out });
+      if (opts.out) {
+        await writeReportFile(opts.out, text);
+        if (!g.quiet) ctx.output.out(`${summaryLine(report)}; ${format} report written to ${opts.out}\n`);
+      } else {
+        ctx.output.out(text);
+      }
+      if (report.summary.failed) {
+        throw new FindingsError(`findings at or above --fail-on ${opts.failOn} remain`, {
+          hint: "fix them, or accept them with --ignore RULE[:GLOB] or --baseline FILE",
+        });
+      }
+    });
+}
