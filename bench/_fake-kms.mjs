@@ -1,0 +1,96 @@
+// A local HTTPS fake of KMS Encrypt/Decrypt for benchmarks: really encrypts (AES-256-GCM, the encryption context as
+// additional authenticated data, so a wrong context fails like KMS's InvalidCiphertextException), with injected latency.
+// Throwaway self-signed certificate from `openssl req -x509`, trusted by children through NODE_EXTRA_CA_CERTS.
+import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:https";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const KEY_ARN = "arn:aws:kms:us-east-1:111122223333:key/bench-0000-0000-0000-000000000000";
+const MAGIC = Buffer.from("FAKEKMS1");
+
+/** Canonical bytes of an encryption context (sorted keys). */
+function aad(context = {}) {
+  return Buffer.from(JSON.stringify(Object.keys(context).sort().map((k) => [k, context[k]])));
+}
+
+/** Start the fake on 127.0.0.1; returns its URL, the CA file, seal(), counters and close(). */
+export async function startFakeKms({ latencyMs = 10 } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), "envseal-bench-"));
+  const certFile = join(dir, "cert.pem");
+  const keyFile = join(dir, "key.pem");
+  execFileSync("openssl", [
+    "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1",
+    "-keyout", keyFile, "-out", certFile, "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
+  ], { stdio: "ignore" });
+  const masterKey = randomBytes(32);
+  const counters = { connections: 0, requests: 0 };
+
+  const encrypt = (plaintext, context) => {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv("aes-256-gcm", masterKey, iv);
+    cipher.setAAD(aad(context));
+    const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+    return Buffer.concat([MAGIC, randomBytes(24), iv, cipher.getAuthTag(), body]);
+  };
+  const decrypt = (blob, context) => {
+    if (blob.length < 60 || !blob.subarray(0, 8).equals(MAGIC)) return undefined;
+    const iv = blob.subarray(32, 44);
+    const tag = blob.subarray(44, 60);
+    try {
+      const decipher = createDecipheriv("aes-256-gcm", masterKey, iv);
+      decipher.setAAD(aad(context));
+      decipher.setAuthTag(tag);
+      return Buffer.concat([decipher.update(blob.subarray(60)), decipher.final()]);
+    } catch {
+      return undefined;
+    }
+  };
+
+  const server = createServer({ key: readFileSync(keyFile), cert: readFileSync(certFile), minVersion: "TLSv1.2" }, (req, res) => {
+    const chunks = [];
+    req.on("data", (c) => chunks.push(c));
+    req.on("end", () => {
+      counters.requests++;
+      const target = String(req.headers["x-amz-target"] ?? "");
+      let status = 200;
+      let out;
+      try {
+        const input = JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}");
+        if (target.endsWith(".Decrypt")) {
+          const plaintext = decrypt(Buffer.from(input.CiphertextBlob ?? "", "base64"), input.EncryptionContext);
+          if (plaintext) out = { KeyId: KEY_ARN, Plaintext: plaintext.toString("base64"), EncryptionAlgorithm: "SYMMETRIC_DEFAULT" };
+          else (status = 400), (out = { __type: "InvalidCiphertextException", message: "" });
+        } else if (target.endsWith(".Encrypt")) {
+          out = { KeyId: KEY_ARN, CiphertextBlob: encrypt(Buffer.from(input.Plaintext, "base64"), input.EncryptionContext).toString("base64") };
+        } else {
+          (status = 400), (out = { __type: "UnknownOperationException", message: "" });
+        }
+      } catch {
+        (status = 400), (out = { __type: "SerializationException", message: "" });
+      }
+      setTimeout(() => {
+        const body = JSON.stringify(out);
+        res.writeHead(status, { "content-type": "application/x-amz-json-1.1", "x-amzn-requestid": String(counters.requests), "content-length": Buffer.byteLength(body) });
+        res.end(body);
+      }, latencyMs);
+    });
+  });
+  server.on("secureConnection", () => counters.connections++);
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address();
+  return {
+    url: `https://localhost:${port}`,
+    caFile: certFile,
+    counters,
+    /** Seal a value for `functionName` as KMS Encrypt would: base64 blob. */
+    seal: (plaintext, functionName) => encrypt(Buffer.from(plaintext, "utf8"), { LambdaFunctionName: functionName }).toString("base64"),
+    close: async () => {
+      server.closeAllConnections?.();
+      await new Promise((resolve) => server.close(resolve));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
