@@ -1,0 +1,85 @@
+/**
+ * Scheduled audit (EventBridge): audits the account it runs in for the regions in its configuration and logs each
+ * finding as one structured JSON line, then one summary line. Findings hold names, never values.
+ *
+ * Configuration (environment):
+ * - `ENVSEAL_AUDIT_REGIONS`: `all` or `us-east-1,eu-west-1`. Default: the function's own region (`AWS_REGION`).
+ * - `ENVSEAL_AUDIT_ALL_VERSIONS`: `true` to include published versions. Default: false.
+ * - `ENVSEAL_AUDIT_REQUIRE_CMK`: `true` makes ES004 medium. Default: false.
+ * - `ENVSEAL_AUDIT_IGNORE`: comma-separated `RULE[:GLOB]` suppressions. Default: none.
+ * - `ENVSEAL_AUDIT_FAIL_ON`: severity that makes the invocation fail (so a CloudWatch alarm on Errors fires), or
+ *   `none`. Default: none.
+ *
+ * Deploy with `samples/template-audit.yaml`.
+ *
+ * @example
+ * ```ts
+ * // Invoked by EventBridge Scheduler; locally:
+ * const summary = await handler({});
+ * ```
+ * @module
+ */
+import { audit } from "../src/audit/run.js";
+import { auditClients } from "../src/audit/clients.js";
+import { parseRegions } from "../src/audit/live.js";
+import { SEVERITIES, type FailOn } from "../src/audit/types.js";
+import type { AuditSummary } from "../src/audit/report.js";
+
+/** Where log lines go; Lambda sends stdout to CloudWatch Logs. Replaceable in tests. */
+export interface LogSink {
+  (line: string): void;
+}
+
+/** The handler's configuration, parsed from the environment. */
+export interface HandlerConfig {
+  regions: string[] | "all";
+  allVersions: boolean;
+  requireCmk: boolean;
+  ignore: string[];
+  failOn: FailOn;
+}
+
+/** Read the configuration from `env`; throws on a malformed value so a deployment mistake shows at once. */
+export function configFrom(env: Readonly<Record<string, string | undefined>>): HandlerConfig {
+  const regionsVar = env.ENVSEAL_AUDIT_REGIONS?.trim() || env.AWS_REGION;
+  if (!regionsVar) throw new Error("set ENVSEAL_AUDIT_REGIONS (or AWS_REGION)");
+  const failOn = (env.ENVSEAL_AUDIT_FAIL_ON?.trim() || "none") as FailOn;
+  if (failOn !== "none" && !SEVERITIES.includes(failOn)) throw new Error("ENVSEAL_AUDIT_FAIL_ON must be none, low, medium, high or critical");
+  const flag = (v: string | undefined) => /^(1|true|yes)$/i.test(v?.trim() ?? "");
+  return {
+    regions: parseRegions(regionsVar),
+    allVersions: flag(env.ENVSEAL_AUDIT_ALL_VERSIONS),
+    requireCmk: flag(env.ENVSEAL_AUDIT_REQUIRE_CMK),
+    ignore: (env.ENVSEAL_AUDIT_IGNORE ?? "").split(",").map((s) => s.trim()).filter(Boolean),
+    failOn,
+  };
+}
+
+/**
+ * Run one audit and log it. Returns the summary; throws (failing the invocation) only when `failOn` is reached or the
+ * audit itself fails.
+ */
+export async function runScheduledAudit(
+  config: HandlerConfig,
+  options: { clients?: ReturnType<typeof auditClients>; log?: LogSink } = {},
+): Promise<AuditSummary> {
+  const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const report = await audit(
+    { regions: config.regions, allVersions: config.allVersions, requireCmk: config.requireCmk, ignore: config.ignore, failOn: config.failOn },
+    options.clients ?? auditClients({}),
+  );
+  for (const f of report.findings) {
+    log(JSON.stringify({ type: "envseal.audit.finding", generatedAt: report.generatedAt, ...f }));
+  }
+  const source = report.source.mode === "live" ? report.source.regions : [];
+  log(JSON.stringify({ type: "envseal.audit.summary", generatedAt: report.generatedAt, regions: source, ...report.summary }));
+  if (report.summary.failed) {
+    throw new Error(`envseal audit: findings at or above ${config.failOn} remain (${report.summary.findingsTotal} findings)`);
+  }
+  return report.summary;
+}
+
+/** The Lambda entry point (EventBridge scheduled event; the event's content is not used). */
+export async function handler(_event: unknown = {}): Promise<AuditSummary> {
+  return runScheduledAudit(configFrom(process.env));
+}
