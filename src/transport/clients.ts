@@ -10,6 +10,7 @@ import { KMSClient } from "@aws-sdk/client-kms";
 import { LambdaClient } from "@aws-sdk/client-lambda";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { InputError } from "../core/errors.js";
+import { annotateTlsRefusal } from "./probe.js";
 import { checkEndpoint, tlsAgentOptions } from "./tls.js";
 
 /** Connection and retry settings shared by every client (CLI global options). */
@@ -28,7 +29,10 @@ export interface AwsOptions {
   timeoutMs?: number;
   /** Use FIPS endpoints. Default: `AWS_USE_FIPS_ENDPOINT` or off. */
   fips?: boolean;
-  /** PEM file of extra trusted CAs. Default: `AWS_CA_BUNDLE` or none. */
+  /**
+   * PEM file of the CAs to trust instead of Node's bundled roots, as the AWS CLI does (include the public roots if
+   * AWS's own endpoints must still verify). Default: `AWS_CA_BUNDLE` or Node's roots.
+   */
   caBundle?: string;
 }
 
@@ -45,35 +49,75 @@ export function resolveEndpoint(service: "kms" | "lambda" | string, options: Aws
   return undefined;
 }
 
-function readCa(options: AwsOptions): string | undefined {
+const PEM_CERT = "-----BEGIN CERTIFICATE-----";
+
+/** The PEM text of `--ca-bundle` / `AWS_CA_BUNDLE`; an unreadable file or one without a certificate is an {@link InputError}. */
+export function readCaBundle(options: AwsOptions): string | undefined {
+  const flag = options.caBundle !== undefined;
   const file = options.caBundle ?? process.env.AWS_CA_BUNDLE;
   if (!file) return undefined;
+  const source = flag ? "--ca-bundle" : "AWS_CA_BUNDLE";
+  let pem: string;
   try {
-    return readFileSync(file, "utf8");
-  } catch {
-    throw new InputError(`cannot read the CA bundle ${file}`, { hint: "pass a readable PEM file to --ca-bundle" });
+    pem = readFileSync(file, "utf8");
+  } catch (err) {
+    throw new InputError(`cannot read the CA bundle ${file} (${source})`, { hint: `pass a readable PEM file to ${source}`, cause: err });
+  }
+  if (!pem.includes(PEM_CERT)) {
+    throw new InputError(`the CA bundle ${file} (${source}) holds no PEM certificate`, { hint: `${source} takes PEM text with ${PEM_CERT} blocks` });
+  }
+  return pem;
+}
+
+/**
+ * NodeHttpHandler that, when a handshake is refused, probes the peer once so the error can name what it offered
+ * (see `probe.ts`). Requests themselves go through the policy agent unchanged.
+ */
+export class PolicyHttpHandler extends NodeHttpHandler {
+  override async handle(...args: Parameters<NodeHttpHandler["handle"]>): ReturnType<NodeHttpHandler["handle"]> {
+    const [request, options] = args;
+    try {
+      return await super.handle(request, options);
+    } catch (err) {
+      if (request.protocol === "https:") {
+        await annotateTlsRefusal(err, { host: request.hostname, ...(request.port ? { port: request.port } : {}) });
+      }
+      throw err;
+    }
   }
 }
 
 /** Build the request handler with the TLS policy; one per client so sockets stay per region. */
 export function createRequestHandler(options: AwsOptions): NodeHttpHandler {
-  const ca = readCa(options);
-  return new NodeHttpHandler({
+  const ca = readCaBundle(options);
+  return new PolicyHttpHandler({
     httpsAgent: new HttpsAgent(tlsAgentOptions(ca !== undefined ? { ca } : {})),
+    // Only ever used for a loopback emulator: checkEndpoint refuses plain http anywhere else.
     httpAgent: new HttpAgent({ keepAlive: true, maxSockets: 50 }),
     connectionTimeout: Math.min(options.timeoutMs ?? 10_000, 5_000),
     requestTimeout: options.timeoutMs ?? 10_000,
   });
 }
 
+/** True when FIPS endpoints are asked for: `--fips`, else `AWS_USE_FIPS_ENDPOINT=true`. */
+export function fipsRequested(options: AwsOptions): boolean {
+  return options.fips ?? /^true$/i.test(process.env.AWS_USE_FIPS_ENDPOINT ?? "");
+}
+
 function baseConfig(service: string, options: AwsOptions, region?: string) {
   const endpoint = resolveEndpoint(service, options);
-  const fips = options.fips ?? /^true$/i.test(process.env.AWS_USE_FIPS_ENDPOINT ?? "");
+  const fips = fipsRequested(options);
+  if (fips && endpoint) {
+    // The SDK refuses the pair too, with a message that names neither setting.
+    throw new InputError(`FIPS endpoints were asked for (${options.fips ? "--fips" : "AWS_USE_FIPS_ENDPOINT"}) together with a custom endpoint`, {
+      hint: "drop one: give the FIPS endpoint itself as --endpoint-url, or unset the custom endpoint",
+    });
+  }
   return {
     ...(region ?? options.region ? { region: region ?? options.region } : {}),
     ...(options.profile ? { profile: options.profile } : {}),
     ...(endpoint ? { endpoint } : {}),
-    ...(fips && !endpoint ? { useFipsEndpoint: true } : {}),
+    ...(fips ? { useFipsEndpoint: true } : {}),
     maxAttempts: options.maxAttempts ?? 3,
     retryMode: options.retryMode ?? "standard",
     requestHandler: createRequestHandler(options),

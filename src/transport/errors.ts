@@ -5,6 +5,7 @@
  * @module
  */
 import { AwsError, EnvsealError, InputError, TransportError } from "../core/errors.js";
+import { describeTlsFailure } from "./tls-errors.js";
 
 /** Fields of an SDK or Node error envseal looks at. */
 interface ErrorLike {
@@ -22,19 +23,6 @@ export function errorCode(err: unknown): string {
   if (typeof e.code === "string") return e.code;
   return "UnknownError";
 }
-
-const TLS_CODES: Record<string, string> = {
-  ERR_SSL_UNSUPPORTED_PROTOCOL: "the endpoint offered only a TLS version older than 1.2; envseal requires 1.2+",
-  ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION: "the endpoint refused TLS 1.2+; envseal requires 1.2+",
-  ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE: "the endpoint offered no forward-secret cipher suite (ECDHE or TLS 1.3); envseal requires one",
-  ERR_SSL_NO_SHARED_CIPHER: "the endpoint offered no forward-secret cipher suite (ECDHE or TLS 1.3); envseal requires one",
-  ERR_SSL_WRONG_VERSION_NUMBER: "the endpoint did not speak TLS (is it plain HTTP?)",
-  DEPTH_ZERO_SELF_SIGNED_CERT: "the endpoint's certificate is self-signed and not trusted",
-  SELF_SIGNED_CERT_IN_CHAIN: "the endpoint's certificate chain is not trusted",
-  UNABLE_TO_VERIFY_LEAF_SIGNATURE: "the endpoint's certificate is not trusted",
-  ERR_TLS_CERT_ALTNAME_INVALID: "the endpoint's certificate does not match its host name",
-  CERT_HAS_EXPIRED: "the endpoint's certificate has expired",
-};
 
 const NETWORK_CODES = new Set([
   "ECONNREFUSED",
@@ -61,16 +49,9 @@ export function mapCommonAwsError(err: unknown, operation: string): EnvsealError
   const nodeCode = typeof e.code === "string" ? e.code : code;
   const message = typeof e.message === "string" ? e.message : "";
 
-  const tls = TLS_CODES[nodeCode] ?? TLS_CODES[code];
-  if (tls || /tlsv1 alert protocol version|unsupported protocol/i.test(message)) {
-    return new TransportError(`${operation}: ${tls ?? TLS_CODES.ERR_SSL_UNSUPPORTED_PROTOCOL}`, {
-      code: nodeCode,
-      operation,
-      hint: nodeCode.includes("CERT") || nodeCode.includes("SIGNED") || nodeCode.includes("VERIFY")
-        ? "pass the CA with --ca-bundle (or AWS_CA_BUNDLE) if it is a private CA"
-        : "point --endpoint-url at an endpoint with TLS 1.2+ and ECDHE suites",
-      cause: err,
-    });
+  const tls = describeTlsFailure(err);
+  if (tls) {
+    return new TransportError(`${operation}: ${tls.message}`, { code: tls.code, operation, hint: tls.hint, cause: err });
   }
   if (/Region is missing/i.test(message) || code === "RegionMissing") {
     return new InputError("no AWS region is set", { hint: "pass --region or set AWS_REGION", cause: err });
