@@ -1,0 +1,199 @@
+import { describe, expect, it } from "vitest";
+import { checkFunction, fingerprintOf } from "../../src/audit/check.js";
+import { detectSecrets, nameHint } from "../../src/audit/secrets.js";
+import { RULE_LIST } from "../../src/audit/rules.js";
+import type { AuditedFunction, Finding, KeyCheck, RuleId } from "../../src/audit/types.js";
+import { canary, expectNoCanary } from "../support/canary.js";
+
+const ARN = "arn:aws:lambda:eu-west-1:111122223333:function:orders-api";
+const KEY = "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+/** 192 bytes of stand-in ciphertext, standard base64. */
+const SEALED = Buffer.alloc(192, 7).toString("base64");
+/** Fake, obviously-test credentials that secretlint still detects (AWS's documented EXAMPLE keys are allowlisted). */
+const FAKE_SECRET_KEY = "FAKEfakeFAKEfakeFAKEfakeFAKEfakeFAKEfake";
+const FAKE_ACCESS_KEY_ID = "AKIAFAKEFAKEFAKEFAKE";
+
+function fn(variables: Record<string, string>, extra: Partial<AuditedFunction> = {}): AuditedFunction {
+  return {
+    region: "eu-west-1",
+    name: "orders-api",
+    arn: ARN,
+    version: "$LATEST",
+    variables,
+    kmsKeyArn: KEY,
+    environmentError: undefined,
+    ...extra,
+  };
+}
+
+const ok: KeyCheck = { status: "ok", rotation: "enabled" };
+const rules = (findings: Finding[], id: RuleId) => findings.filter((f) => f.ruleId === id);
+
+describe("rules ES001–ES009", () => {
+  it("ES001: a secretlint match is reported, critical for cloud credentials, naming the variable only", async () => {
+    const found = await checkFunction(fn({ BILLING_AWS_SECRET_ACCESS_KEY: FAKE_SECRET_KEY, LOG_LEVEL: "info" }), { keyCheck: ok });
+    const es001 = rules(found, "ES001");
+    expect(es001).toHaveLength(1);
+    expect(es001[0]).toMatchObject({ variable: "BILLING_AWS_SECRET_ACCESS_KEY", severity: "critical", functionArn: ARN, region: "eu-west-1" });
+    expect(es001[0]!.message).toContain("secretlint rule aws");
+    expect(JSON.stringify(found)).not.toContain(FAKE_SECRET_KEY.slice(0, 12));
+  });
+
+  it("ES001: access key ids, private keys and connection strings are found too", async () => {
+    const pem = "-----BEGIN RSA PRIVATE KEY-----\nTEST-ONLY\n-----END RSA PRIVATE KEY-----";
+    const found = await checkFunction(
+      fn({ KEY_ID: FAKE_ACCESS_KEY_ID, SIGNER: pem, DATABASE_URL: "postgres://app:pw-for-tests@db.example.com:5432/app" }),
+      { keyCheck: ok },
+    );
+    const byVar = Object.fromEntries(rules(found, "ES001").map((f) => [f.variable, f.severity]));
+    expect(byVar).toEqual({ KEY_ID: "critical", SIGNER: "critical", DATABASE_URL: "high" });
+  });
+
+  it("ES001: a password-named variable with a non-trivial value is high", async () => {
+    const found = await checkFunction(fn({ DB_PASSWORD: "correct-horse-battery" }), { keyCheck: ok });
+    expect(rules(found, "ES001")).toEqual([expect.objectContaining({ variable: "DB_PASSWORD", severity: "high" })]);
+  });
+
+  it("ES001 negative: sealed variables, ENVSEAL_*, references and trivial values are not flagged", async () => {
+    const found = await checkFunction(
+      fn({
+        ENVSEAL_SEALED: "DB_PASSWORD,STRIPE_KEY",
+        DB_PASSWORD: SEALED,
+        STRIPE_KEY: SEALED,
+        ENVSEAL_BUNDLE: SEALED,
+        SECRET_ARN: "arn:aws:secretsmanager:eu-west-1:111122223333:secret:app-AbCdEf",
+        TOKEN_PARAM: "/app/prod/token",
+        API_KEY_ENABLED: "true",
+        PASSWORD_MIN_LENGTH: "12",
+        AUTH_TOKEN: "short",
+        LOG_LEVEL: "debug",
+      }),
+      { keyCheck: ok },
+    );
+    expect(found).toEqual([]);
+  });
+
+  it("ES002: a sealed name whose value is not ciphertext; negative: real-looking ciphertext", async () => {
+    const bad = await checkFunction(fn({ ENVSEAL_SEALED: "API_TOKEN", API_TOKEN: "plain-text-token" }), { keyCheck: ok });
+    expect(rules(bad, "ES002")).toEqual([expect.objectContaining({ variable: "API_TOKEN", severity: "high" })]);
+    expect(rules(bad, "ES001")).toEqual([]); // reported once, as ES002
+    const bundle = await checkFunction(fn({ ENVSEAL_BUNDLE: "c2hvcnQ=" }), { keyCheck: ok });
+    expect(rules(bundle, "ES002")).toEqual([expect.objectContaining({ variable: "ENVSEAL_BUNDLE" })]);
+    const good = await checkFunction(fn({ ENVSEAL_SEALED: "API_TOKEN", API_TOKEN: SEALED, ENVSEAL_BUNDLE: SEALED }), { keyCheck: ok });
+    expect(rules(good, "ES002")).toEqual([]);
+  });
+
+  it("ES003: the manifest names a missing variable, or is malformed; negative: it matches", async () => {
+    const drift = await checkFunction(fn({ ENVSEAL_SEALED: "GONE,HERE", HERE: SEALED }), { keyCheck: ok });
+    expect(rules(drift, "ES003")).toEqual([expect.objectContaining({ variable: "GONE", severity: "low" })]);
+    const malformed = await checkFunction(fn({ ENVSEAL_SEALED: "not a name!", DB_PASSWORD: "plain-but-claimed-sealed" }), { keyCheck: ok });
+    expect(rules(malformed, "ES003")).toEqual([expect.objectContaining({ variable: "ENVSEAL_SEALED" })]);
+    expect(rules(malformed, "ES001")).toEqual([expect.objectContaining({ variable: "DB_PASSWORD" })]);
+    const fine = await checkFunction(fn({ ENVSEAL_SEALED: "HERE", HERE: SEALED }), { keyCheck: ok });
+    expect(rules(fine, "ES003")).toEqual([]);
+  });
+
+  it("ES004: variables without KMSKeyArn are low, medium with requireCmk; negative: a CMK or no variables", async () => {
+    const plain = fn({ LOG_LEVEL: "info" }, { kmsKeyArn: undefined });
+    expect(rules(await checkFunction(plain), "ES004")).toEqual([expect.objectContaining({ severity: "low", variable: null })]);
+    expect(rules(await checkFunction(plain, { requireCmk: true }), "ES004")).toEqual([expect.objectContaining({ severity: "medium" })]);
+    expect(rules(await checkFunction(fn({ LOG_LEVEL: "info" }), { keyCheck: ok }), "ES004")).toEqual([]);
+    expect(await checkFunction(fn({}, { kmsKeyArn: undefined }))).toEqual([]);
+  });
+
+  it("ES005: missing, disabled or pending-deletion key is critical; negative: enabled key", async () => {
+    for (const keyCheck of [{ status: "missing" }, { status: "unusable", state: "Disabled" }, { status: "unusable", state: "PendingDeletion" }] as KeyCheck[]) {
+      const found = await checkFunction(fn({ A: "1" }), { keyCheck });
+      expect(rules(found, "ES005")).toEqual([expect.objectContaining({ severity: "critical", variable: null })]);
+    }
+    expect(rules(await checkFunction(fn({ A: "1" }), { keyCheck: ok }), "ES005")).toEqual([]);
+  });
+
+  it("ES005/ES006 are not evaluated when the key was not checked (offline)", async () => {
+    const found = await checkFunction(fn({ A: "1" }), { keyCheck: { status: "not-checked", reason: "offline" } });
+    expect(found).toEqual([]);
+  });
+
+  it("ES006: rotation disabled is medium; negative: rotation enabled or unknown", async () => {
+    const off = await checkFunction(fn({ A: "1" }), { keyCheck: { status: "ok", rotation: "disabled" } });
+    expect(rules(off, "ES006")).toEqual([expect.objectContaining({ severity: "medium" })]);
+    expect(await checkFunction(fn({ A: "1" }), { keyCheck: { status: "ok", rotation: "unknown" } })).toEqual([]);
+    expect(await checkFunction(fn({ A: "1" }), { keyCheck: ok })).toEqual([]);
+  });
+
+  it("ES007: Environment.Error is critical; negative: none", async () => {
+    const broken = fn({ A: "1" }, { environmentError: { code: "KMSAccessDeniedException", message: "denied" } });
+    expect(rules(await checkFunction(broken, { keyCheck: ok }), "ES007")).toEqual([
+      expect.objectContaining({ severity: "critical", message: expect.stringContaining("KMSAccessDeniedException") }),
+    ]);
+    expect(rules(await checkFunction(fn({ A: "1" }), { keyCheck: ok }), "ES007")).toEqual([]);
+  });
+
+  it("ES008: above 90 % of 4096 bytes is low; negative: exactly at 90 %", async () => {
+    const over = await checkFunction(fn({ BIG: "x".repeat(3700) }), { keyCheck: ok });
+    expect(rules(over, "ES008")).toEqual([expect.objectContaining({ severity: "low" })]);
+    // {"BIG":"…"} is 10 bytes of JSON around the value: 3676 + 10 = 3686 ≤ 3686.4.
+    expect(rules(await checkFunction(fn({ BIG: "x".repeat(3676) }), { keyCheck: ok }), "ES008")).toEqual([]);
+  });
+
+  it("ES009: a published version with a plaintext secret; negative: $LATEST reports ES001 instead", async () => {
+    const v3 = fn({ DB_PASSWORD: "old-password-kept" }, { version: "3", arn: `${ARN}:3` });
+    const found = await checkFunction(v3, { keyCheck: ok });
+    expect(found).toEqual([expect.objectContaining({ ruleId: "ES009", severity: "high", version: "3", functionArn: `${ARN}:3` })]);
+    const latest = await checkFunction(fn({ DB_PASSWORD: "old-password-kept" }), { keyCheck: ok });
+    expect(rules(latest, "ES009")).toEqual([]);
+  });
+
+  it("every rule has help text and a remediation", () => {
+    expect(RULE_LIST.map((r) => r.id)).toEqual(["ES001", "ES002", "ES003", "ES004", "ES005", "ES006", "ES007", "ES008", "ES009"]);
+    for (const r of RULE_LIST) {
+      expect(r.help.length).toBeGreaterThan(40);
+      expect(r.remediation.length).toBeGreaterThan(10);
+    }
+  });
+
+  it("fingerprints are stable and differ by rule, ARN and variable", () => {
+    const a = fingerprintOf("ES001", ARN, "X");
+    expect(fingerprintOf("ES001", ARN, "X")).toBe(a);
+    expect(new Set([a, fingerprintOf("ES009", ARN, "X"), fingerprintOf("ES001", `${ARN}:2`, "X"), fingerprintOf("ES001", ARN, "Y")]).size).toBe(4);
+  });
+
+  it("no finding carries a value or a fragment of one", async () => {
+    const c = [canary("pw"), canary("tok"), canary("sealed")];
+    const found = await checkFunction(
+      fn({ DB_PASSWORD: c[0]!, ENVSEAL_SEALED: "API_TOKEN,GONE", API_TOKEN: c[1]!, OTHER_SECRET: `${c[2]}==` }, { kmsKeyArn: undefined }),
+    );
+    expect(found.length).toBeGreaterThanOrEqual(3);
+    expectNoCanary(c, { findings: JSON.stringify(found) });
+    for (const f of found) for (const v of c) expect(JSON.stringify(f)).not.toContain(v.slice(-10));
+  });
+});
+
+describe("secret detection", () => {
+  it("runs one secretlint pass per function and maps each match to its variable", async () => {
+    const hits = await detectSecrets({ A_AWS_SECRET_ACCESS_KEY: FAKE_SECRET_KEY, NOTE: "hello world", TOKEN_SLACK: "xoxb-1234567890-1234567890123-abcdefghijABCDEFGHIJ1234" });
+    expect([...hits.keys()].sort()).toEqual(["A_AWS_SECRET_ACCESS_KEY", "TOKEN_SLACK"]);
+    expect(hits.get("TOKEN_SLACK")).toEqual({ detector: "secretlint:slack", critical: false });
+  });
+
+  it("a value cannot switch detection off with a secretlint-disable comment", async () => {
+    const hits = await detectSecrets({ NOTE: "# secretlint-disable", X_AWS_SECRET_ACCESS_KEY: FAKE_SECRET_KEY });
+    expect(hits.has("X_AWS_SECRET_ACCESS_KEY")).toBe(true);
+  });
+
+  it.each([
+    ["DB_PASSWORD", "hunter2-is-long", true],
+    ["STRIPE_API_KEY", "sk_test_abcdefgh", true],
+    ["GITHUB_TOKEN", "abcdef0123456789", true],
+    ["DB_PASSWORD", "short", false],
+    ["DB_PASSWORD_ARN", "arn:aws:secretsmanager:eu-west-1:1:secret:x", false],
+    ["DB_PASSWORD", "arn:aws:secretsmanager:eu-west-1:1:secret:x", false],
+    ["TOKEN_URL", "https://auth.example.com/oauth/token", false],
+    ["SECRET_PATH", "/prod/app/secret", false],
+    ["API_KEY", "${API_KEY_FROM_SSM}", false],
+    ["LOG_LEVEL", "some-long-value-here", false],
+    ["AUTH_TOKEN", "xxxxxxxxxxxx", false],
+  ])("nameHint(%s, %s) = %s", (name, value, expected) => {
+    expect(nameHint(name, value)).toBe(expected);
+  });
+});
