@@ -10,7 +10,7 @@ import type { KMSClient } from "@aws-sdk/client-kms";
 import { readFileSync } from "node:fs";
 import { EnvsealError } from "../core/errors.js";
 import { checkEndpoint, tlsAgentOptions } from "../transport/tls.js";
-import { DEFAULT_MAX_ATTEMPTS } from "./options.js";
+import { DEFAULT_MAX_ATTEMPTS, DEFAULT_MAX_CONNECTIONS } from "./options.js";
 
 /** Open one ciphertext blob bound to `context`; rejects with the transport's own error (mapped by the caller). */
 export type DecryptFn = (ciphertext: Uint8Array, context: Readonly<Record<string, string>>, signal: AbortSignal) => Promise<Uint8Array>;
@@ -21,6 +21,8 @@ export interface DefaultClientSettings {
   timeoutMs: number;
   /** Attempts per call, first included. */
   maxAttempts?: number;
+  /** Sockets opened to KMS at once. */
+  maxConnections?: number;
 }
 
 let defaultClient: Promise<KMSClient> | undefined;
@@ -68,11 +70,12 @@ async function createDefaultClient(settings: DefaultClientSettings): Promise<KMS
   ]);
   const ca = caBundle();
   const requestHandler = new NodeHttpHandler({
-    httpsAgent: new https.Agent(tlsAgentOptions(ca !== undefined ? { ca } : {})),
+    httpsAgent: new https.Agent(tlsAgentOptions({ maxSockets: settings.maxConnections ?? DEFAULT_MAX_CONNECTIONS, ...(ca !== undefined ? { ca } : {}) })),
     // Only ever used for a loopback emulator: checkEndpoint refuses plain http anywhere else.
-    httpAgent: new http.Agent({ keepAlive: true }),
+    httpAgent: new http.Agent({ keepAlive: true, maxSockets: settings.maxConnections ?? DEFAULT_MAX_CONNECTIONS }),
     connectionTimeout: settings.timeoutMs,
     requestTimeout: settings.timeoutMs,
+    throwOnRequestTimeout: true,
   });
   return new KMSClient({
     ...(endpoint ? { endpoint } : {}),

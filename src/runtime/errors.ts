@@ -4,7 +4,6 @@
  * @module
  */
 import { EnvsealError, UnsealError } from "../core/errors.js";
-import { errorCode } from "../transport/errors.js";
 
 /** What was being opened when the failure happened. */
 export interface UnsealFailure {
@@ -21,6 +20,14 @@ const THROTTLED = /Throttl|TooManyRequests|RequestLimitExceeded|LimitExceededExc
 const TIMEOUTS = new Set(["AbortError", "TimeoutError", "RequestTimeout", "RequestTimeoutException", "ETIMEDOUT"]);
 const NETWORK = new Set(["ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "EAI_AGAIN", "EPIPE", "EHOSTUNREACH", "ENETUNREACH"]);
 const UNAVAILABLE = new Set(["KeyUnavailableException", "DependencyTimeoutException", "KMSInternalException"]);
+
+/** The AWS error code (or Node error code) of anything thrown. */
+function errorCode(err: unknown): string {
+  const e = (err ?? {}) as { name?: unknown; code?: unknown };
+  if (typeof e.name === "string" && e.name !== "Error" && e.name !== "TypeError") return e.name;
+  if (typeof e.code === "string") return e.code;
+  return "UnknownError";
+}
 
 /** The key ARN KMS names in its error message, if any: an identifier, never data of the request. */
 function keyOf(err: unknown): string | undefined {
@@ -88,7 +95,7 @@ export function toUnsealError(err: unknown, at: UnsealFailure): UnsealError {
   if (code === "CredentialsProviderError" || code === "UnrecognizedClientException" || code === "ExpiredTokenException" || code === "InvalidSignatureException") {
     return make(`KMS rejected or found no credentials (${code})`, "the execution role's credentials come from the Lambda environment; outside Lambda set AWS credentials", code);
   }
-  if (/^(ERR_SSL|ERR_TLS|CERT_|DEPTH_ZERO|SELF_SIGNED|UNABLE_TO_VERIFY)/.test(sys)) {
+  if (sys === "EPROTO" || /^(ERR_SSL|ERR_TLS|CERT_|DEPTH_ZERO|SELF_SIGNED|UNABLE_TO_VERIFY)/.test(sys)) {
     return make(`the TLS connection to KMS was refused by envseal's policy or failed verification (${sys})`, "KMS endpoints must offer TLS 1.2+ with forward-secret suites and a trusted certificate (AWS_CA_BUNDLE for a private CA)", sys);
   }
   const status = (err as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata?.httpStatusCode;

@@ -27,7 +27,11 @@ function start(key: string, options: LoadSecretsOptions, timeoutMs: number): Ent
   const promise = (async () => {
     const plan = planUnseal(process.env, options);
     if (!plan) return EMPTY;
-    const decrypt = sdkDecrypt(options.client, { timeoutMs, ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}) });
+    const decrypt = sdkDecrypt(options.client, {
+      timeoutMs,
+      ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
+      ...(options.maxConnections !== undefined ? { maxConnections: options.maxConnections } : {}),
+    });
     return openPlan(plan, decrypt, timeoutMs);
   })();
   const entry: Entry = { promise };

@@ -31,13 +31,19 @@ export interface LoadSecretsOptions {
   /**
    * Your own KMS client (its region, credentials, endpoint and transport are used as they are).
    * Default: one `KMSClient` created on first use, shared by the process, with envseal's TLS policy
-   * (TLS 1.2+, forward-secret suites, keep-alive) and `AWS_ENDPOINT_URL_KMS` / `AWS_ENDPOINT_URL` honoured.
+   * (TLS 1.2+, forward-secret suites, keep-alive) and `AWS_ENDPOINT_URL_KMS` / `AWS_ENDPOINT_URL` honoured; the call
+   * that creates it decides its `timeoutMs`, `maxAttempts` and `maxConnections`.
    */
   client?: KMSClient;
   /** Upper bound on the whole unseal, in milliseconds; Decrypts still running then are aborted. Default: 5000. */
   timeoutMs?: number;
   /** Attempts per Decrypt for the default client, the first included (SDK standard retries). Default: 3. */
   maxAttempts?: number;
+  /**
+   * TLS connections the default client opens to KMS at once. Decrypts beyond that many wait for a free keep-alive
+   * connection (HTTP/1.1 carries one request at a time per connection); a bundle needs only one. Default: 8.
+   */
+  maxConnections?: number;
   /**
    * Also write the plaintext into `process.env`. Default: `false`, because every library and child process
    * (which inherits the environment), crash reporter and "log the environment" helper would then see plaintext.
@@ -47,5 +53,7 @@ export interface LoadSecretsOptions {
 
 /** Default of {@link LoadSecretsOptions.timeoutMs}. */
 export const DEFAULT_TIMEOUT_MS = 5000;
+/** Default of {@link LoadSecretsOptions.maxConnections}. */
+export const DEFAULT_MAX_CONNECTIONS = 8;
 /** Default of {@link LoadSecretsOptions.maxAttempts}. */
 export const DEFAULT_MAX_ATTEMPTS = 3;
