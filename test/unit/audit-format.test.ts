@@ -1,0 +1,129 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
+import Ajv from "ajv";
+import addFormats from "ajv-formats";
+import { audit } from "../../src/audit/run.js";
+import { renderReport, REPORT_FORMATS } from "../../src/audit/format/index.js";
+import { SARIF_FINGERPRINT_KEY } from "../../src/audit/format/sarif.js";
+import { summaryLine, type AuditReport } from "../../src/audit/report.js";
+import { canary, expectNoCanary } from "../support/canary.js";
+
+const schema = JSON.parse(readFileSync(new URL("../fixtures/sarif-schema-2.1.0.json", import.meta.url), "utf8"));
+
+let report: AuditReport;
+beforeAll(async () => {
+  report = await audit({ input: "samples/functions.json", ignore: ["ES004:legacy-*"] });
+});
+
+describe("SARIF", () => {
+  it("validates against the official SARIF 2.1.0 schema (draft-07)", () => {
+    expect(schema.$schema).toBe("http://json-schema.org/draft-07/schema#");
+    const ajv = new Ajv({ strict: false, allErrors: true });
+    addFormats(ajv);
+    const validate = ajv.compile(schema);
+    const sarif = JSON.parse(renderReport(report, "sarif"));
+    const valid = validate(sarif);
+    expect(validate.errors ?? []).toEqual([]);
+    expect(valid).toBe(true);
+  });
+
+  it("the schema check can fail: a broken log is rejected", () => {
+    const ajv = new Ajv({ strict: false });
+    addFormats(ajv);
+    const validate = ajv.compile(schema);
+    const sarif = JSON.parse(renderReport(report, "sarif"));
+    sarif.runs[0].results[0].level = "fatal";
+    expect(validate(sarif)).toBe(false);
+  });
+
+  it("carries rules with help, results with the function ARN as a logical location and fingerprints", () => {
+    const sarif = JSON.parse(renderReport(report, "sarif"));
+    const run = sarif.runs[0];
+    expect(run.tool.driver.rules.map((r: { id: string }) => r.id)).toEqual(["ES001", "ES002", "ES003", "ES004", "ES005", "ES006", "ES007", "ES008", "ES009"]);
+    for (const r of run.tool.driver.rules) {
+      expect(r.help.text.length).toBeGreaterThan(20);
+      expect(r.properties["security-severity"]).toMatch(/^\d+\.\d$/);
+    }
+    expect(run.results).toHaveLength(report.findings.length);
+    for (const [i, res] of run.results.entries()) {
+      const f = report.findings[i]!;
+      expect(res.ruleId).toBe(f.ruleId);
+      expect(run.tool.driver.rules[res.ruleIndex].id).toBe(f.ruleId);
+      expect(res.locations[0].logicalLocations[0]).toEqual({ name: f.functionName, fullyQualifiedName: f.functionArn, kind: "function" });
+      expect(res.locations[0].physicalLocation.artifactLocation.uri).toMatch(/^lambda\/[a-z0-9-]+\//);
+      expect(res.partialFingerprints[SARIF_FINGERPRINT_KEY]).toBe(f.fingerprint);
+    }
+  });
+});
+
+describe("JSON report", () => {
+  it("has the documented stable shape", () => {
+    const json = JSON.parse(renderReport(report, "json"));
+    expect(Object.keys(json)).toEqual(["schemaVersion", "tool", "generatedAt", "source", "options", "summary", "findings", "suppressed"]);
+    expect(json.schemaVersion).toBe(1);
+    expect(Object.keys(json.summary)).toEqual([
+      "functionsScanned",
+      "functionsPerRegion",
+      "findingsBySeverity",
+      "findingsTotal",
+      "suppressedTotal",
+      "keyChecks",
+      "keysChecked",
+      "keysNotChecked",
+      "durationMs",
+      "failed",
+    ]);
+    expect(json.summary.functionsPerRegion).toEqual({ "eu-west-1": 2, "us-east-1": 5 });
+    expect(Object.keys(json.summary.findingsBySeverity)).toEqual(["low", "medium", "high", "critical"]);
+    expect(Object.keys(json.findings[0]).sort()).toEqual(
+      ["fingerprint", "functionArn", "functionName", "message", "region", "remediation", "ruleId", "severity", "variable", "version"].sort(),
+    );
+    expect(json.suppressed.every((s: { suppressedBy: string }) => s.suppressedBy === "ignore:ES004:legacy-*")).toBe(true);
+    expect(json.options.ignore).toEqual(["ES004:legacy-*"]);
+  });
+});
+
+describe("table and markdown", () => {
+  it("table lists each finding and the summary; markdown has a findings table and the suppressed list", () => {
+    const table = renderReport(report, "table");
+    expect(table).toContain("SEVERITY  RULE");
+    expect(table).toContain(summaryLine(report));
+    expect(table).toContain("at-rest keys not checked (offline)");
+    const markdown = renderReport(report, "markdown");
+    expect(markdown).toMatch(/^# envseal audit/);
+    expect(markdown).toContain("| severity | rule | function | variable | message | remediation |");
+    expect(markdown).toContain("## Suppressed");
+    expect(markdown.split("\n").filter((l) => l.startsWith("| critical | ES"))).toHaveLength(report.summary.findingsBySeverity.critical);
+  });
+});
+
+describe("canaries", () => {
+  it("no format contains a variable's value", async () => {
+    const { mkdtempSync, writeFileSync, rmSync } = await import("node:fs");
+    const { join } = await import("node:path");
+    const { tmpdir } = await import("node:os");
+    const dir = mkdtempSync(join(tmpdir(), "envseal-canary-"));
+    const c = [canary("password"), canary("token"), canary("plain"), canary("sealedname")];
+    const input = join(dir, "functions.json");
+    writeFileSync(
+      input,
+      JSON.stringify({
+        Functions: [
+          {
+            FunctionName: "canary-fn",
+            FunctionArn: "arn:aws:lambda:us-east-1:111122223333:function:canary-fn",
+            Environment: {
+              Variables: { DB_PASSWORD: c[0], API_TOKEN: c[1], NOTE: c[2], ENVSEAL_SEALED: "CLAIMED,MISSING", CLAIMED: c[3] },
+              Error: { ErrorCode: "KMSAccessDeniedException", Message: "denied" },
+            },
+          },
+        ],
+      }),
+    );
+    const r = await audit({ input });
+    expect(r.findings.length).toBeGreaterThanOrEqual(5);
+    const texts = Object.fromEntries(REPORT_FORMATS.map((f) => [f, renderReport(r, f, { color: true })]));
+    expectNoCanary(c, texts);
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
