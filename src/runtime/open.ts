@@ -3,6 +3,7 @@
  * plaintexts are assembled into one frozen object. No value reaches a message.
  * @module
  */
+import { setMaxListeners } from "node:events";
 import { UnsealError } from "../core/errors.js";
 import { decodeBundle } from "../core/format.js";
 import { BUNDLE_VAR } from "../core/manifest.js";
@@ -37,6 +38,8 @@ function bundleEntries(plaintext: Uint8Array): Record<string, string> {
  */
 export async function openPlan(plan: UnsealPlan, decrypt: DecryptFn, timeoutMs: number): Promise<Secrets> {
   const controller = new AbortController();
+  // Every in-flight request listens on the one signal (the SDK adds a few listeners per request).
+  setMaxListeners(Math.max(10, plan.items.length * 4 + 2), controller.signal);
   const timer = setTimeout(() => controller.abort(), timeoutMs);
   timer.unref?.();
   // A client that ignores the abort signal (an old SDK, a caller's wrapper) still cannot outlive the bound.
