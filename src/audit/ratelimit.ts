@@ -39,7 +39,8 @@ export class RateLimiter {
     private readonly timer: Timer = realTimer,
   ) {
     if (!(rate > 0)) throw new RangeError("rate must be positive");
-    this.intervalMs = 1000 / rate;
+    // Whole milliseconds, rounded up: never faster than the rate, whatever floating point does.
+    this.intervalMs = Math.ceil(1000 / rate);
   }
 
   /** Wait for the next slot. */
