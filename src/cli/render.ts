@@ -64,6 +64,7 @@ export function renderShow(r: ShowResult, color: boolean): string {
     return reveal ? [...row, v.value ?? ""] : row;
   });
   out += r.variables.length === 0 ? "(no environment variables)\n" : table(headers, rows);
+  if (r.bundleNote) out += paint(color, "yellow", `note: ${r.bundleNote}\n`);
   for (const n of r.missingSealed) out += paint(color, "yellow", `warning: ENVSEAL_SEALED lists ${n}, which is not set\n`);
   return out;
 }

@@ -16,6 +16,11 @@ export interface OpenResult {
   readonly keyArn: string;
 }
 
+/** Result of re-sealing: also the key that had sealed the value before. */
+export interface ResealResult extends SealResult {
+  readonly sourceKeyArn: string;
+}
+
 /** A key backend. Implementations map their own errors to envseal errors and never put plaintext in them. */
 export interface KeySource {
   /** Encrypt `plaintext` under `keyId`, bound to `context`. */
@@ -28,5 +33,5 @@ export interface KeySource {
     from: Readonly<Record<string, string>>,
     toKeyId: string,
     to: Readonly<Record<string, string>>,
-  ): Promise<SealResult>;
+  ): Promise<ResealResult>;
 }

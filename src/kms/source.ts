@@ -3,7 +3,7 @@
  * @module
  */
 import { DecryptCommand, EncryptCommand, ReEncryptCommand, type KMSClient } from "@aws-sdk/client-kms";
-import type { KeySource, OpenResult, SealResult } from "../core/keysource.js";
+import type { KeySource, OpenResult, ResealResult, SealResult } from "../core/keysource.js";
 import { CONTEXT_KEY } from "../core/format.js";
 import { mapKmsError } from "./errors.js";
 
@@ -48,7 +48,7 @@ export class KmsKeySource implements KeySource {
     from: Readonly<Record<string, string>>,
     toKeyId: string,
     to: Readonly<Record<string, string>>,
-  ): Promise<SealResult> {
+  ): Promise<ResealResult> {
     try {
       const out = await this.kms.send(
         new ReEncryptCommand({
@@ -59,7 +59,7 @@ export class KmsKeySource implements KeySource {
         }),
       );
       if (!out.CiphertextBlob) throw Object.assign(new Error("empty"), { name: "EmptyCiphertext" });
-      return { ciphertext: out.CiphertextBlob, keyArn: out.KeyId ?? toKeyId };
+      return { ciphertext: out.CiphertextBlob, keyArn: out.KeyId ?? toKeyId, sourceKeyArn: out.SourceKeyId ?? "" };
     } catch (err) {
       throw mapKmsError(err, { operation: "kms:ReEncrypt*", key: toKeyId, functionName: fnOf(from) });
     }

@@ -24,6 +24,8 @@ export interface FunctionState {
   /** The function's name (what `AWS_LAMBDA_FUNCTION_NAME` holds; the encryption context). */
   readonly name: string;
   readonly arn: string;
+  /** The execution role's ARN. */
+  readonly role: string | undefined;
   readonly variables: Readonly<Record<string, string>>;
   /** Customer managed at-rest key, or `undefined` when Lambda uses `aws/lambda`. */
   readonly kmsKeyArn: string | undefined;
@@ -38,6 +40,7 @@ export function toFunctionState(cfg: FunctionConfiguration, requested: string): 
   return {
     name: cfg.FunctionName ?? requested,
     arn: cfg.FunctionArn ?? requested,
+    role: cfg.Role,
     variables: { ...(cfg.Environment?.Variables ?? {}) },
     kmsKeyArn: cfg.KMSKeyArn ? cfg.KMSKeyArn : undefined,
     revisionId: cfg.RevisionId,

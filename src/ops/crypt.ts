@@ -9,12 +9,16 @@ import { KmsKeySource } from "../kms/source.js";
 import { assertSealingKey, describeKey } from "../kms/keys.js";
 import type { AwsDeps } from "./deps.js";
 import { openValue, sealValues } from "./sealing.js";
+import { sealBundle } from "./bundle.js";
+import { BUNDLE_VAR } from "../core/manifest.js";
 
 /** What to seal. */
 export interface EncryptRequest {
   functionName: string;
   key: string;
   values: Readonly<Record<string, string>>;
+  /** Seal all values as one `ENVSEAL_BUNDLE` instead of one value each. Default: false. */
+  bundle?: boolean;
 }
 
 /** Sealed values, ready to paste into a function's configuration. */
@@ -33,7 +37,10 @@ export async function encrypt(deps: AwsDeps, req: EncryptRequest): Promise<Encry
   for (const name of names) assertSettableName(name);
   const key = await describeKey(deps.kms(), req.key);
   assertSealingKey(key);
-  const sealed = await sealValues(new KmsKeySource(deps.kms()), key.arn, functionName, req.values);
+  const source = new KmsKeySource(deps.kms());
+  const sealed = req.bundle
+    ? { [BUNDLE_VAR]: await sealBundle(source, key.arn, functionName, req.values) }
+    : await sealValues(source, key.arn, functionName, req.values);
   return { functionName, keyArn: key.arn, sealed };
 }
 

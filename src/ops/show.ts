@@ -11,6 +11,8 @@ import { readFunction } from "../lambda/config.js";
 import type { AwsDeps } from "./deps.js";
 import { mapLimit, openValue } from "./sealing.js";
 import { atRestLabel } from "./push.js";
+import { openBundle } from "./bundle.js";
+import { AwsError } from "../core/errors.js";
 
 /** What to show. */
 export interface ShowRequest {
@@ -23,7 +25,7 @@ export interface ShowRequest {
 export interface ShownVariable {
   readonly name: string;
   readonly kind: VariableKind;
-  /** Bytes the variable adds to the environment's JSON. */
+  /** Bytes the variable adds to the environment's JSON (for a bundled name: to the bundle's plaintext). */
   readonly bytes: number;
   /** Only with `reveal`: the plaintext (opened when sealed). */
   readonly value?: string;
@@ -42,6 +44,8 @@ export interface ShowResult {
   readonly missingSealed: readonly string[];
   /** `Environment.Error` code, if Lambda reports one. */
   readonly environmentError: string | undefined;
+  /** Set when the bundle exists but could not be opened to list its names. */
+  readonly bundleNote: string | undefined;
 }
 
 /** Read and describe a function's environment. */
@@ -51,7 +55,7 @@ export async function show(deps: AwsDeps, req: ShowRequest): Promise<ShowResult>
   const manifest = parseManifest(vars[MANIFEST_VAR]);
   const names = Object.keys(vars).sort();
   const source = req.reveal ? new KmsKeySource(deps.kms()) : undefined;
-  const variables = await mapLimit(names, 8, async (name): Promise<ShownVariable> => {
+  const shown = await mapLimit(names, 8, async (name): Promise<ShownVariable> => {
     const value = vars[name] as string;
     const kind: VariableKind =
       name === MANIFEST_VAR || name === BUNDLE_VAR ? "envseal" : manifest.includes(name) ? "sealed" : "plain";
@@ -60,6 +64,8 @@ export async function show(deps: AwsDeps, req: ShowRequest): Promise<ShowResult>
     const shown = kind === "sealed" ? (await openValue(source, state.name, value, name)).plaintext : value;
     return { name, kind, bytes, value: shown };
   });
+  const bundled = await bundledNames(deps, state.name, vars[BUNDLE_VAR], Boolean(req.reveal));
+  const variables = [...shown, ...bundled.variables].sort((a, b) => a.name.localeCompare(b.name));
   return {
     functionName: state.name,
     functionArn: state.arn,
@@ -69,5 +75,30 @@ export async function show(deps: AwsDeps, req: ShowRequest): Promise<ShowResult>
     atRestKey: atRestLabel(state.kmsKeyArn),
     missingSealed: manifest.filter((n) => !(n in vars)),
     environmentError: state.environmentError?.code,
+    bundleNote: bundled.note,
   };
+}
+
+/** The bundle's names (and values with reveal); a bundle that cannot be opened is noted, not fatal. */
+async function bundledNames(
+  deps: AwsDeps,
+  functionName: string,
+  sealed: string | undefined,
+  reveal: boolean,
+): Promise<{ variables: ShownVariable[]; note: string | undefined }> {
+  if (sealed === undefined) return { variables: [], note: undefined };
+  try {
+    const { entries } = await openBundle(new KmsKeySource(deps.kms()), functionName, sealed, "listing bundled names");
+    const variables = Object.entries(entries).map(([name, value]) => ({
+      name,
+      kind: "bundled" as const,
+      bytes: Buffer.byteLength(JSON.stringify({ [name]: value }), "utf8") - 2,
+      ...(reveal ? { value } : {}),
+    }));
+    return { variables, note: undefined };
+  } catch (err) {
+    if (reveal) throw err;
+    const code = err instanceof AwsError ? err.code : err instanceof Error ? err.name : "Error";
+    return { variables: [], note: `the bundle's names are not listed: it did not open (${code}); listing them needs kms:Decrypt` };
+  }
 }

@@ -1,15 +1,18 @@
 /**
- * `unset`: remove variables from a function (and from the manifest), keeping every other variable.
+ * `unset`: remove variables from a function (and from the manifest or the bundle), keeping every other variable.
  * @module
  */
 import { InputError } from "../core/errors.js";
-import { diffEnv, type EnvDiff } from "../core/diff.js";
+import type { EnvDiff } from "../core/diff.js";
 import { ENVSEAL_NAMES, isValidName } from "../core/limits.js";
 import { mergeEnvironment } from "../core/merge.js";
+import { BUNDLE_VAR } from "../core/manifest.js";
 import { functionNameOf } from "../core/format.js";
+import { KmsKeySource } from "../kms/source.js";
 import { readFunction, writeEnvironment, type FunctionState } from "../lambda/config.js";
 import type { AwsDeps } from "./deps.js";
-import { kindIn } from "./push.js";
+import { openBundle, sealBundle } from "./bundle.js";
+import { describeChange } from "./describe.js";
 
 /** What to remove. */
 export interface UnsetRequest {
@@ -27,7 +30,10 @@ export interface UnsetResult {
   readonly revisionId: string | undefined;
 }
 
-/** Remove `names` from the function. Every name must exist; otherwise nothing is written. */
+/**
+ * Remove `names` from the function: variables directly, bundled names by re-sealing the bundle without them
+ * (kms:Decrypt and kms:Encrypt on the bundle's key). Every name must exist; otherwise nothing is written.
+ */
 export async function unset(deps: AwsDeps, req: UnsetRequest): Promise<UnsetResult> {
   functionNameOf(req.functionName);
   if (req.names.length === 0) throw new InputError("unset needs at least one NAME", { hint: "envseal unset --function F NAME ..." });
@@ -36,18 +42,30 @@ export async function unset(deps: AwsDeps, req: UnsetRequest): Promise<UnsetResu
     if (ENVSEAL_NAMES.has(name)) throw new InputError(`${name} is managed by envseal`, { hint: "unset the secrets it lists instead" });
   }
   const state = await readFunction(deps.lambda(), req.functionName);
-  const missing = req.names.filter((n) => !(n in state.variables));
-  if (missing.length > 0) {
-    throw new InputError(`${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} not set on ${state.name}`, {
+  const inEnv = req.names.filter((n) => n in state.variables);
+  let rest = req.names.filter((n) => !(n in state.variables));
+  let bundle: string | null | undefined;
+  let opened: Awaited<ReturnType<typeof openBundle>> | undefined;
+  let bundleAfter: Record<string, string> | undefined;
+  if (rest.length > 0 && state.variables[BUNDLE_VAR] !== undefined) {
+    const source = new KmsKeySource(deps.kms());
+    opened = await openBundle(source, state.name, state.variables[BUNDLE_VAR], "removing a bundled secret");
+    const fromBundle = rest.filter((n) => n in opened!.entries);
+    rest = rest.filter((n) => !(n in opened!.entries));
+    if (rest.length === 0 && fromBundle.length > 0) {
+      bundleAfter = { ...opened.entries };
+      for (const n of fromBundle) delete bundleAfter[n];
+      bundle = Object.keys(bundleAfter).length === 0 ? null : await sealBundle(source, opened.keyArn, state.name, bundleAfter);
+    }
+  }
+  if (rest.length > 0) {
+    throw new InputError(`${rest.join(", ")} ${rest.length === 1 ? "is" : "are"} not set on ${state.name}`, {
       hint: "see the names with `envseal show`",
     });
   }
-  const plan = (s: FunctionState) => {
-    const present = req.names.filter((n) => n in s.variables);
-    return present.length === 0 ? null : { variables: mergeEnvironment(s.variables, { remove: present }) };
-  };
-  const after = plan(state)?.variables ?? state.variables;
-  const diff = diffEnv(state.variables, after, (n) => kindIn(state.variables, n));
+  const change = { remove: inEnv, ...(bundle !== undefined ? { bundle } : {}) };
+  const plan = (s: FunctionState) => ({ variables: mergeEnvironment(s.variables, change) });
+  const diff = describeChange(state.variables, plan(state).variables, opened?.entries, bundleAfter ?? opened?.entries);
   if (req.confirm && !(await req.confirm({ functionName: state.name, diff }))) {
     throw new InputError("aborted at the prompt; nothing was written", { hint: "pass --yes to skip the question" });
   }

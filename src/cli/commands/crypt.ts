@@ -13,11 +13,12 @@ export function makeEncryptCommand(ctx: CliContext): Command {
     .requiredOption("-f, --function <name>", "function the values are for (their encryption context)")
     .requiredOption("-k, --key <key>", "customer managed KMS key: key id, key ARN, alias/NAME or alias ARN")
     .option("--env-file <path>", "read NAME=VALUE pairs from a dotenv file")
-    .action(async (values: string[], opts: { function: string; key: string; envFile?: string }, cmd: Command) => {
+    .option("--bundle", "seal all values as one ENVSEAL_BUNDLE (one Decrypt opens them all)")
+    .action(async (values: string[], opts: { function: string; key: string; envFile?: string; bundle?: boolean }, cmd: Command) => {
       const g = ctx.globals(cmd);
       const plain = await collectValues(ctx.io, { args: values, envFile: opts.envFile });
       for (const v of Object.values(plain)) ctx.output.registerSecret(v);
-      const result = await encrypt(ctx.deps(g), { functionName: opts.function, key: opts.key, values: plain });
+      const result = await encrypt(ctx.deps(g), { functionName: opts.function, key: opts.key, values: plain, bundle: Boolean(opts.bundle) });
       if (g.output === "json") ctx.output.out(`${JSON.stringify(result, null, 2)}\n`);
       else ctx.output.out(Object.entries(result.sealed).map(([n, v]) => `${n}=${v}\n`).join(""));
     });

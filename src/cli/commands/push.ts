@@ -13,6 +13,7 @@ export interface PushOptions {
   plain?: string[];
   atRestKey?: string;
   atRestOnly?: boolean;
+  bundle?: boolean;
   dryRun?: boolean;
   yes?: boolean;
 }
@@ -31,6 +32,8 @@ export function makePushCommand(ctx: CliContext): Command {
     .option("-k, --key <key>", "KMS key to seal with: key id, key ARN, alias/NAME, alias ARN (aws/lambda needs --at-rest-only)")
     .option("--env-file <path>", "read NAME=VALUE pairs from a dotenv file")
     .option("--plain <NAME=VALUE>", "store a value unsealed (repeatable)", collect)
+    .option("--bundle", "keep every sealed secret in one ENVSEAL_BUNDLE (moves per-variable ones in)")
+    .option("--no-bundle", "one variable per sealed secret (moves the bundle's entries out)")
     .option("--at-rest-key <key>", "at-rest key (KMSKeyArn): a customer managed key, or aws/lambda to clear it (default: the sealing key)")
     .option("--at-rest-only", "store the values unsealed, protected at rest only (layer 1)")
     .option("--dry-run", "print what would change; call no write API")
@@ -50,6 +53,7 @@ export function makePushCommand(ctx: CliContext): Command {
         plain: plain.assigned,
         atRestKey: opts.atRestKey,
         atRestOnly: Boolean(opts.atRestOnly),
+        bundle: opts.bundle,
         dryRun: Boolean(opts.dryRun),
         confirm: ctx.confirmer<PushPreview>(
           opts.yes,

@@ -1,0 +1,306 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import { mockClient } from "aws-sdk-client-mock";
+import { DecryptCommand, DescribeKeyCommand, EncryptCommand, KMSClient, ReEncryptCommand, type KeyState } from "@aws-sdk/client-kms";
+import {
+  GetFunctionConfigurationCommand,
+  LambdaClient,
+  UpdateFunctionConfigurationCommand,
+  type FunctionConfiguration,
+} from "@aws-sdk/client-lambda";
+import { rotate } from "../../src/ops/rotate.js";
+import { copy } from "../../src/ops/copy.js";
+import { adopt } from "../../src/ops/adopt.js";
+import { policy } from "../../src/ops/policy.js";
+import { push } from "../../src/ops/push.js";
+import { unset } from "../../src/ops/unset.js";
+import { show } from "../../src/ops/show.js";
+import { AwsError, InputError } from "../../src/core/errors.js";
+import type { AwsDeps } from "../../src/ops/deps.js";
+import { canary, expectNoCanary } from "../support/canary.js";
+
+const kmsMock = mockClient(KMSClient);
+const lambdaMock = mockClient(LambdaClient);
+const deps: AwsDeps = { kms: () => new KMSClient({ region: "eu-west-1" }), lambda: () => new LambdaClient({ region: "eu-west-1" }) };
+
+const OLD = "arn:aws:kms:eu-west-1:111122223333:key/00000000-0000-0000-0000-000000000001";
+const NEW = "arn:aws:kms:eu-west-1:111122223333:key/00000000-0000-0000-0000-000000000002";
+const ROLE = "arn:aws:iam::111122223333:role/orders-api-role";
+const arn = (fn: string) => `arn:aws:lambda:eu-west-1:111122223333:function:${fn}`;
+const b64 = (tag: string) => Buffer.from(tag.padEnd(120, ".")).toString("base64");
+const err = (name: string, status = 400) => Object.assign(new Error(name), { name, $metadata: { httpStatusCode: status } });
+
+function fnConfig(name: string, vars: Record<string, string>, extra: Partial<FunctionConfiguration> = {}): FunctionConfiguration {
+  return { FunctionName: name, FunctionArn: arn(name), Role: ROLE, Environment: { Variables: vars }, RevisionId: `${name}-r1`, LastUpdateStatus: "Successful", ...extra };
+}
+function keyMeta(a: string, state: KeyState = "Enabled", manager: "AWS" | "CUSTOMER" = "CUSTOMER") {
+  return { KeyMetadata: { KeyId: a.split("/")[1], Arn: a, KeyManager: manager, KeyState: state, KeySpec: "SYMMETRIC_DEFAULT" as const, KeyUsage: "ENCRYPT_DECRYPT" as const } };
+}
+/** Fake ciphertexts whose "plaintext" the Decrypt mock returns. */
+const opens = new Map<string, string>();
+function bundleOf(entries: Record<string, string>) {
+  const sealed = b64(`bundle:${Object.keys(entries).join(",")}`);
+  opens.set(sealed, JSON.stringify(entries));
+  return sealed;
+}
+
+beforeEach(() => {
+  kmsMock.reset();
+  lambdaMock.reset();
+  opens.clear();
+  kmsMock.on(DecryptCommand).callsFake(async (input) => {
+    const plain = opens.get(Buffer.from(input.CiphertextBlob).toString("base64"));
+    if (plain === undefined) throw err("InvalidCiphertextException");
+    return { Plaintext: new TextEncoder().encode(plain), KeyId: OLD };
+  });
+  lambdaMock.on(GetFunctionConfigurationCommand).resolves(fnConfig("any-fn", {}));
+  kmsMock.on(DescribeKeyCommand, { KeyId: "alias/new" }).resolves(keyMeta(NEW));
+  kmsMock.on(DescribeKeyCommand, { KeyId: "alias/old" }).resolves(keyMeta(OLD));
+  kmsMock.on(DescribeKeyCommand, { KeyId: OLD }).resolves(keyMeta(OLD));
+  kmsMock.on(DescribeKeyCommand, { KeyId: NEW }).resolves(keyMeta(NEW));
+  kmsMock.on(ReEncryptCommand).callsFake(async (input) => ({ CiphertextBlob: new TextEncoder().encode(`re:${Buffer.from(input.CiphertextBlob).toString("hex").slice(0, 8)}`.padEnd(100, "x")), KeyId: input.DestinationKeyId, SourceKeyId: OLD }));
+  let n = 0;
+  kmsMock.on(EncryptCommand).callsFake(async () => ({ CiphertextBlob: new Uint8Array(150).fill(n++), KeyId: OLD }));
+  lambdaMock.on(UpdateFunctionConfigurationCommand).resolves({ RevisionId: "after" });
+});
+
+describe("rotate", () => {
+  beforeEach(() => {
+    lambdaMock.on(GetFunctionConfigurationCommand).resolves(fnConfig("orders-api", { A1: b64("a"), B1: b64("b"), ENVSEAL_SEALED: "A1,B1", PLAIN: "x" }, { KMSKeyArn: OLD }));
+  });
+
+  it("re-encrypts every sealed value server-side with the same context, then sets KMSKeyArn in one update with RevisionId", async () => {
+    const r = await rotate(deps, { functionName: "orders-api", toKey: "alias/new" });
+    const calls = kmsMock.commandCalls(ReEncryptCommand).map((c) => c.args[0].input);
+    expect(calls).toHaveLength(2);
+    for (const input of calls) {
+      expect(input.DestinationKeyId).toBe(NEW);
+      expect(input.SourceEncryptionContext).toEqual({ LambdaFunctionName: "orders-api" });
+      expect(input.DestinationEncryptionContext).toEqual({ LambdaFunctionName: "orders-api" });
+    }
+    expect(kmsMock.commandCalls(DecryptCommand)).toHaveLength(0); // plaintext never leaves KMS
+    const upd = lambdaMock.commandCalls(UpdateFunctionConfigurationCommand);
+    expect(upd).toHaveLength(1);
+    const input = upd[0]!.args[0].input;
+    expect(input.RevisionId).toBe("orders-api-r1");
+    expect(input.KMSKeyArn).toBe(NEW);
+    expect(input.Environment!.Variables!.PLAIN).toBe("x");
+    expect(input.Environment!.Variables!.ENVSEAL_SEALED).toBe("A1,B1");
+    expect(input.Environment!.Variables!.A1).not.toBe(b64("a"));
+    expect(r.fromKeyArns).toEqual([OLD]);
+  });
+
+  it("--dry-run re-encrypts but writes nothing", async () => {
+    const r = await rotate(deps, { functionName: "orders-api", toKey: "alias/new", dryRun: true });
+    expect(r.written).toBe(false);
+    expect(lambdaMock.commandCalls(UpdateFunctionConfigurationCommand)).toHaveLength(0);
+  });
+
+  it("refuses rotating to the key the values are already under", async () => {
+    const p = rotate(deps, { functionName: "orders-api", toKey: "alias/old" });
+    await expect(p).rejects.toBeInstanceOf(InputError);
+    await expect(p).rejects.toThrow(/every sealed value of orders-api is already under alias\/old; nothing to rotate/);
+    expect(lambdaMock.commandCalls(UpdateFunctionConfigurationCommand)).toHaveLength(0);
+  });
+
+  it("refuses a disabled target key before any ReEncrypt", async () => {
+    kmsMock.on(DescribeKeyCommand, { KeyId: "alias/new" }).resolves(keyMeta(NEW, "Disabled"));
+    await expect(rotate(deps, { functionName: "orders-api", toKey: "alias/new" })).rejects.toThrow(/alias\/new is disabled, so envseal will not re-encrypt to it/);
+    expect(kmsMock.commandCalls(ReEncryptCommand)).toHaveLength(0);
+  });
+
+  it("writes nothing when a sealed value changed under it (412, then a different value)", async () => {
+    lambdaMock
+      .on(GetFunctionConfigurationCommand)
+      .resolvesOnce(fnConfig("orders-api", { A1: b64("a"), ENVSEAL_SEALED: "A1" }))
+      .resolves(fnConfig("orders-api", { A1: b64("changed"), ENVSEAL_SEALED: "A1" }, { RevisionId: "r2" }));
+    lambdaMock.on(UpdateFunctionConfigurationCommand).rejectsOnce(err("PreconditionFailedException", 412)).resolves({});
+    const p = rotate(deps, { functionName: "orders-api", toKey: "alias/new" });
+    await expect(p).rejects.toBeInstanceOf(AwsError);
+    await expect(p).rejects.toThrow(/A1 changed on orders-api while rotate ran; nothing was written/);
+    expect(lambdaMock.commandCalls(UpdateFunctionConfigurationCommand)).toHaveLength(1);
+  });
+
+  it("names kms:ReEncrypt* when ReEncrypt is denied", async () => {
+    kmsMock.on(ReEncryptCommand).rejects(err("AccessDeniedException"));
+    await expect(rotate(deps, { functionName: "orders-api", toKey: "alias/new" })).rejects.toThrow(/A1: access denied: the caller lacks kms:ReEncrypt\*/);
+  });
+});
+
+describe("copy", () => {
+  it("re-binds per-variable values from F1's context to F2's with ReEncrypt and merges into F2 and its manifest", async () => {
+    lambdaMock.on(GetFunctionConfigurationCommand, { FunctionName: "old-fn" }).resolves(fnConfig("old-fn", { DB1: b64("db"), ENVSEAL_SEALED: "DB1" }, { KMSKeyArn: OLD }));
+    lambdaMock.on(GetFunctionConfigurationCommand, { FunctionName: "new-fn" }).resolves(fnConfig("new-fn", { OTHER: "o", ENVSEAL_SEALED: "X_SEALED", X_SEALED: b64("x") }));
+    await copy(deps, { from: "old-fn", to: "new-fn" });
+    const re = kmsMock.commandCalls(ReEncryptCommand)[0]!.args[0].input;
+    expect(re.SourceEncryptionContext).toEqual({ LambdaFunctionName: "old-fn" });
+    expect(re.DestinationEncryptionContext).toEqual({ LambdaFunctionName: "new-fn" });
+    expect(re.DestinationKeyId).toBe(OLD);
+    const upd = lambdaMock.commandCalls(UpdateFunctionConfigurationCommand)[0]!.args[0].input;
+    expect(upd.FunctionName).toBe(arn("new-fn"));
+    expect(upd.RevisionId).toBe("new-fn-r1");
+    expect(Object.keys(upd.Environment!.Variables!).sort()).toEqual(["DB1", "ENVSEAL_SEALED", "OTHER", "X_SEALED"]);
+    expect(upd.Environment!.Variables!.ENVSEAL_SEALED).toBe("DB1,X_SEALED");
+  });
+
+  it("refuses when F1 has nothing sealed", async () => {
+    lambdaMock.on(GetFunctionConfigurationCommand).resolves(fnConfig("f", { PLAIN: "x" }));
+    lambdaMock.on(GetFunctionConfigurationCommand, { FunctionName: "empty-fn" }).resolves(fnConfig("empty-fn", { PLAIN: "x" }));
+    await expect(copy(deps, { from: "empty-fn", to: "f" })).rejects.toThrow(/empty-fn has nothing sealed to copy/);
+  });
+
+  it("refuses names that exist in F2 unless --overwrite, and then replaces them", async () => {
+    lambdaMock.on(GetFunctionConfigurationCommand, { FunctionName: "a-fn" }).resolves(fnConfig("a-fn", { DB1: b64("db"), ENVSEAL_SEALED: "DB1" }));
+    lambdaMock.on(GetFunctionConfigurationCommand, { FunctionName: "b-fn" }).resolves(fnConfig("b-fn", { DB1: "plain-old" }));
+    const p = copy(deps, { from: "a-fn", to: "b-fn", key: "alias/new" });
+    await expect(p).rejects.toThrow(/DB1 already exists on b-fn/);
+    await expect(p).rejects.toMatchObject({ hint: expect.stringContaining("pass --overwrite to replace") });
+    expect(lambdaMock.commandCalls(UpdateFunctionConfigurationCommand)).toHaveLength(0);
+    await copy(deps, { from: "a-fn", to: "b-fn", key: "alias/new", overwrite: true });
+    expect(lambdaMock.commandCalls(UpdateFunctionConfigurationCommand)[0]!.args[0].input.Environment!.Variables!.ENVSEAL_SEALED).toBe("DB1");
+  });
+
+  it("asks for --key when neither function has a customer managed at-rest key", async () => {
+    lambdaMock.on(GetFunctionConfigurationCommand, { FunctionName: "a-fn" }).resolves(fnConfig("a-fn", { DB1: b64("db"), ENVSEAL_SEALED: "DB1" }));
+    lambdaMock.on(GetFunctionConfigurationCommand, { FunctionName: "b-fn" }).resolves(fnConfig("b-fn", {}));
+    const p = copy(deps, { from: "a-fn", to: "b-fn" });
+    await expect(p).rejects.toThrow(/no key to seal for b-fn: neither function has a customer managed at-rest key/);
+    await expect(p).rejects.toMatchObject({ hint: expect.stringContaining("pass --key") });
+  });
+});
+
+describe("adopt", () => {
+  beforeEach(() => {
+    lambdaMock.on(GetFunctionConfigurationCommand).resolves(fnConfig("orders-api", { CONSOLE1: b64("c"), OTHER: "x" }));
+  });
+
+  it("opens each value with the function's context, then adds the names to the manifest without changing values", async () => {
+    const secret = canary("adopt");
+    kmsMock.on(DecryptCommand).resolves({ Plaintext: new TextEncoder().encode(secret), KeyId: OLD });
+    kmsMock.on(DecryptCommand).resolves({ Plaintext: new TextEncoder().encode(secret), KeyId: OLD });
+    const r = await adopt(deps, { functionName: "orders-api", names: ["CONSOLE1"] });
+    expect(kmsMock.commandCalls(DecryptCommand)[0]!.args[0].input.EncryptionContext).toEqual({ LambdaFunctionName: "orders-api" });
+    const vars = lambdaMock.commandCalls(UpdateFunctionConfigurationCommand)[0]!.args[0].input.Environment!.Variables!;
+    expect(vars).toEqual({ CONSOLE1: b64("c"), OTHER: "x", ENVSEAL_SEALED: "CONSOLE1" });
+    expect(r.keys).toEqual({ CONSOLE1: OLD });
+    expectNoCanary([secret], { result: JSON.stringify(r) });
+  });
+
+  it("refuses a value that does not open for the function, writing nothing", async () => {
+    kmsMock.on(DecryptCommand).rejects(err("InvalidCiphertextException"));
+    const p = adopt(deps, { functionName: "orders-api", names: ["CONSOLE1"] });
+    await expect(p).rejects.toBeInstanceOf(InputError);
+    await expect(p).rejects.toThrow(/CONSOLE1: the value does not open for function orders-api: sealed for another function name\?/);
+    expect(lambdaMock.commandCalls(UpdateFunctionConfigurationCommand)).toHaveLength(0);
+  });
+
+  it("refuses a plain value (not ciphertext) without calling KMS", async () => {
+    await expect(adopt(deps, { functionName: "orders-api", names: ["OTHER"] })).rejects.toThrow(/OTHER is too short to be KMS ciphertext|OTHER is not standard base64/);
+    expect(kmsMock.commandCalls(DecryptCommand)).toHaveLength(0);
+  });
+});
+
+describe("policy", () => {
+  it("builds the execution-role policy, key-policy statement and deployer policy from the ARNs", async () => {
+    lambdaMock.on(GetFunctionConfigurationCommand).resolves(fnConfig("orders-api", {}));
+    const p = await policy(deps, { functionName: "orders-api", key: "alias/new" });
+    const cond = { StringEquals: { "kms:EncryptionContext:LambdaFunctionName": "orders-api" } };
+    expect(p.account).toBe("111122223333");
+    expect(p.region).toBe("eu-west-1");
+    expect(p.roleArn).toBe(ROLE);
+    expect(p.executionRolePolicy).toEqual({
+      Version: "2012-10-17",
+      Statement: [{ Sid: "EnvsealUnsealAtColdStart", Effect: "Allow", Action: "kms:Decrypt", Resource: NEW, Condition: cond }],
+    });
+    expect(p.keyPolicyStatement).toEqual({
+      Sid: "EnvsealUnseal-orders-api",
+      Effect: "Allow",
+      Principal: { AWS: ROLE },
+      Action: "kms:Decrypt",
+      Resource: "*",
+      Condition: cond,
+    });
+    const byAction = Object.fromEntries(p.deployerPolicy.Statement.map((s) => [JSON.stringify(s.Action), s]));
+    expect(byAction['"kms:Encrypt"']).toMatchObject({ Resource: NEW, Condition: cond });
+    expect(byAction['"kms:DescribeKey"']).toMatchObject({ Resource: NEW });
+    expect(byAction['["lambda:GetFunctionConfiguration","lambda:UpdateFunctionConfiguration"]']).toMatchObject({ Resource: arn("orders-api") });
+  });
+
+  it("refuses an AWS managed key", async () => {
+    kmsMock.on(DescribeKeyCommand, { KeyId: "alias/aws/lambda" }).resolves(keyMeta(OLD, "Enabled", "AWS"));
+    lambdaMock.on(GetFunctionConfigurationCommand).resolves(fnConfig("orders-api", {}));
+    await expect(policy(deps, { functionName: "orders-api", key: "aws/lambda" })).rejects.toThrow(/is an AWS managed key/);
+  });
+});
+
+describe("bundle", () => {
+  it("push --bundle seals every secret with one Encrypt of the JSON object, bound to the function", async () => {
+    lambdaMock.on(GetFunctionConfigurationCommand).resolves(fnConfig("orders-api", { KEEP: "1" }));
+    const values = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`SECRET_${i}`, `value-${i}-xxxxxxxx`]));
+    const r = await push(deps, { functionName: "orders-api", key: "alias/new", secrets: values, bundle: true });
+    const enc = kmsMock.commandCalls(EncryptCommand);
+    expect(enc).toHaveLength(1);
+    expect(enc[0]!.args[0].input.EncryptionContext).toEqual({ LambdaFunctionName: "orders-api" });
+    expect(JSON.parse(Buffer.from(enc[0]!.args[0].input.Plaintext as Uint8Array).toString())).toEqual(values);
+    const vars = lambdaMock.commandCalls(UpdateFunctionConfigurationCommand)[0]!.args[0].input.Environment!.Variables!;
+    expect(Object.keys(vars).sort()).toEqual(["ENVSEAL_BUNDLE", "KEEP"]);
+    expect(r.storage).toBe("bundle");
+    expect(r.diff.added.filter((c) => c.kind === "bundled")).toHaveLength(20);
+  });
+
+  it("adding to an existing bundle opens it and keeps its entries; a denied Decrypt says so", async () => {
+    const sealed = bundleOf({ OLD_ONE: "old-value" });
+    lambdaMock.on(GetFunctionConfigurationCommand).resolves(fnConfig("orders-api", { ENVSEAL_BUNDLE: sealed }));
+    await push(deps, { functionName: "orders-api", key: "alias/new", secrets: { NEW_ONE: "new-value" } });
+    const enc = kmsMock.commandCalls(EncryptCommand);
+    expect(JSON.parse(Buffer.from(enc[0]!.args[0].input.Plaintext as Uint8Array).toString())).toEqual({ NEW_ONE: "new-value", OLD_ONE: "old-value" });
+
+    kmsMock.on(DecryptCommand).rejects(err("AccessDeniedException"));
+    lambdaMock.resetHistory();
+    const p = push(deps, { functionName: "orders-api", key: "alias/new", secrets: { NEW_ONE: "new-value" } });
+    await expect(p).rejects.toThrow(/changing a function that has a bundle needs kms:Decrypt to open ENVSEAL_BUNDLE of orders-api, and it was denied/);
+    expect(lambdaMock.commandCalls(UpdateFunctionConfigurationCommand)).toHaveLength(0);
+  });
+
+  it("--no-bundle moves the entries out to sealed variables without loss", async () => {
+    const sealed = bundleOf({ A_ONE: "a-value", B_TWO: "b-value" });
+    lambdaMock.on(GetFunctionConfigurationCommand).resolves(fnConfig("orders-api", { ENVSEAL_BUNDLE: sealed, KEEP: "1" }));
+    await push(deps, { functionName: "orders-api", key: "alias/new", secrets: {}, bundle: false });
+    const sealedPlain = kmsMock.commandCalls(EncryptCommand).map((c) => Buffer.from(c.args[0].input.Plaintext as Uint8Array).toString()).sort();
+    expect(sealedPlain).toEqual(["a-value", "b-value"]);
+    const vars = lambdaMock.commandCalls(UpdateFunctionConfigurationCommand)[0]!.args[0].input.Environment!.Variables!;
+    expect(Object.keys(vars).sort()).toEqual(["A_ONE", "B_TWO", "ENVSEAL_SEALED", "KEEP"]);
+    expect(vars.ENVSEAL_SEALED).toBe("A_ONE,B_TWO");
+  });
+
+  it("a per-variable push over 4096 bytes that would fit as a bundle says so, with both sizes", async () => {
+    lambdaMock.on(GetFunctionConfigurationCommand).resolves(fnConfig("orders-api", {}));
+    let i = 0;
+    kmsMock.on(EncryptCommand).callsFake(async (input) => ({ CiphertextBlob: new Uint8Array((input.Plaintext as Uint8Array).byteLength + 150).fill(i++), KeyId: OLD }));
+    const values = Object.fromEntries(Array.from({ length: 20 }, (_, k) => [`SECRET_${String(k).padStart(2, "0")}`, "v".repeat(20)]));
+    const p = push(deps, { functionName: "orders-api", key: "alias/new", secrets: values });
+    await expect(p).rejects.toThrow(/the environment would be \d+ bytes, over Lambda's limit of 4096/);
+    await expect(p).rejects.toMatchObject({ hint: expect.stringMatching(/^as one bundle it would take about \d+ bytes: push with --bundle$/) });
+    expect(lambdaMock.commandCalls(UpdateFunctionConfigurationCommand)).toHaveLength(0);
+  });
+
+  it("unset removes a bundled name by re-sealing the bundle with the bundle's key", async () => {
+    const sealed = bundleOf({ A_ONE: "a-value", B_TWO: "b-value" });
+    lambdaMock.on(GetFunctionConfigurationCommand).resolves(fnConfig("orders-api", { ENVSEAL_BUNDLE: sealed }));
+    const r = await unset(deps, { functionName: "orders-api", names: ["A_ONE"] });
+    const enc = kmsMock.commandCalls(EncryptCommand)[0]!.args[0].input;
+    expect(enc.KeyId).toBe(OLD);
+    expect(JSON.parse(Buffer.from(enc.Plaintext as Uint8Array).toString())).toEqual({ B_TWO: "b-value" });
+    expect(r.diff.removed).toEqual([{ name: "A_ONE", kind: "bundled" }]);
+  });
+
+  it("show lists bundled names, and notes a bundle it cannot open instead of failing", async () => {
+    const sealed = bundleOf({ A_ONE: "a-value" });
+    lambdaMock.on(GetFunctionConfigurationCommand).resolves(fnConfig("orders-api", { ENVSEAL_BUNDLE: sealed }));
+    const r = await show(deps, { functionName: "orders-api" });
+    expect(r.variables.map((v) => `${v.name}:${v.kind}`)).toEqual(["A_ONE:bundled", "ENVSEAL_BUNDLE:envseal"]);
+    expect(JSON.stringify(r)).not.toContain("a-value");
+    kmsMock.on(DecryptCommand).rejects(err("AccessDeniedException"));
+    const denied = await show(deps, { functionName: "orders-api" });
+    expect(denied.bundleNote).toMatch(/not listed.*needs kms:Decrypt/);
+  });
+});
