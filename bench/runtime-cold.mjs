@@ -1,6 +1,7 @@
 // Cold path of envseal/runtime: import → plaintext for N = 1, 8, 16 secrets, each sample a fresh Node process, against
 // a local HTTPS fake KMS with injected latency, beside two baselines run in the same process tree:
-// the console-snippet style (sequential Decrypts with the SDK) and Promise.all with the SDK.
+// the console-snippet style (sequential Decrypts with the SDK) and Promise.all with the SDK; plus envseal with the
+// values in one ENVSEAL_BUNDLE (one Decrypt), the floor the wire format allows.
 import { spawn } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
@@ -8,12 +9,18 @@ import { startFakeKms } from "./_fake-kms.mjs";
 
 const CHILD = fileURLToPath(new URL("./_runtime-cold-child.mjs", import.meta.url));
 const RUNTIME = fileURLToPath(new URL("../dist/runtime/index.js", import.meta.url));
-const MODES = ["sequential", "parallel", "envseal"];
+const MODES = ["sequential", "parallel", "envseal", "envseal-bundle"];
+const LABELS = {
+  sequential: "SDK sequential (console snippet)",
+  parallel: "SDK Promise.all",
+  envseal: "envseal loadSecrets",
+  "envseal-bundle": "envseal loadSecrets, ENVSEAL_BUNDLE",
+};
 const FUNCTION_NAME = "bench-fn";
 
 function runChild(mode, env) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CHILD, mode], { env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [CHILD, mode === "envseal-bundle" ? "envseal" : mode], { env: env[mode], stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     let err = "";
     child.stdout.on("data", (d) => (out += d));
@@ -36,13 +43,15 @@ export default async function run({ samples = Number(process.env.BENCH_SAMPLES ?
     for (const n of [1, 8, 16]) {
       const names = Array.from({ length: n }, (_, i) => `SECRET_${String(i).padStart(2, "0")}`);
       const variables = {};
+      const values = {};
       const expected = {};
       for (const name of names) {
         const value = randomBytes(24).toString("base64url");
+        values[name] = value;
         variables[name] = kms.seal(value, FUNCTION_NAME);
         expected[name] = createHash("sha256").update(value).digest("hex");
       }
-      const env = {
+      const base = {
         PATH: process.env.PATH ?? "",
         HOME: process.env.HOME ?? "/tmp",
         AWS_LAMBDA_FUNCTION_NAME: FUNCTION_NAME,
@@ -54,12 +63,15 @@ export default async function run({ samples = Number(process.env.BENCH_SAMPLES ?
         AWS_EC2_METADATA_DISABLED: "true",
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
         NODE_EXTRA_CA_CERTS: kms.caFile,
-        ENVSEAL_SEALED: names.join(","),
         BENCH_NAMES: names.join(","),
         BENCH_EXPECT: JSON.stringify(expected),
         BENCH_RUNTIME: RUNTIME,
-        ...variables,
       };
+      // The bundle: one ciphertext of the JSON object of every value, so one Decrypt opens them all.
+      const bundleValues = {};
+      for (const name of names) bundleValues[name] = values[name];
+      const bundle = kms.seal(JSON.stringify(bundleValues), FUNCTION_NAME);
+      const env = Object.fromEntries(MODES.map((m) => [m, m === "envseal-bundle" ? { ...base, ENVSEAL_BUNDLE: bundle } : { ...base, ENVSEAL_SEALED: names.join(","), ...variables }]));
       const times = Object.fromEntries(MODES.map((m) => [m, []]));
       const conns = Object.fromEntries(MODES.map((m) => [m, 0]));
       // One warm-up round (disk cache), then interleaved samples so drift hits every mode alike.
@@ -75,7 +87,7 @@ export default async function run({ samples = Number(process.env.BENCH_SAMPLES ?
       for (const mode of MODES) {
         rows.push({
           bench: "runtime-cold",
-          case: mode === "envseal" ? "envseal loadSecrets" : mode === "sequential" ? "SDK sequential (console snippet)" : "SDK Promise.all",
+          case: LABELS[mode],
           n,
           median: med[mode],
           p90: quantile(times[mode], 0.9),
