@@ -1,12 +1,16 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
-import Ajv from "ajv";
-import addFormats from "ajv-formats";
+import AjvModule from "ajv";
+import addFormatsModule from "ajv-formats";
 import { audit } from "../../src/audit/run.js";
 import { renderReport, REPORT_FORMATS } from "../../src/audit/format/index.js";
 import { SARIF_FINGERPRINT_KEY } from "../../src/audit/format/sarif.js";
 import { summaryLine, type AuditReport } from "../../src/audit/report.js";
 import { canary, expectNoCanary } from "../support/canary.js";
+
+// CommonJS packages: under NodeNext the default import is module.exports; both also export `.default`.
+const Ajv = AjvModule.default;
+const addFormats = addFormatsModule.default;
 
 const schema = JSON.parse(readFileSync(new URL("../fixtures/sarif-schema-2.1.0.json", import.meta.url), "utf8"));
 
