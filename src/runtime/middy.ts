@@ -7,19 +7,42 @@ import { loadSecrets } from "./load.js";
 import type { Secrets } from "./options.js";
 import { invocationTimeout, type LambdaContextLike, type WithSecretsOptions } from "./with-secrets.js";
 
-/** Options of {@link envsealMiddleware}: those of `withSecrets`, plus where to put the result. */
+/**
+ * Options of {@link envsealMiddleware}: those of `withSecrets`, plus where to put the result.
+ *
+ * @example
+ * ```ts
+ * middy().use(envsealMiddleware({ contextKey: "vault", names: ["LEGACY_TOKEN"] }));
+ * ```
+ */
 export interface EnvsealMiddlewareOptions extends WithSecretsOptions {
   /** Property of the Lambda `context` that receives the frozen secrets. Default: `"secrets"`. */
   contextKey?: string;
 }
 
-/** The part of middy's request object the middleware touches. */
+/**
+ * The part of middy's request object the middleware touches.
+ *
+ * @example
+ * ```ts
+ * const request: MiddyRequestLike = { context: { getRemainingTimeInMillis: () => 3000 }, internal: {} };
+ * await envsealMiddleware().before(request);
+ * ```
+ */
 export interface MiddyRequestLike {
   context: LambdaContextLike & Record<string, unknown>;
   internal?: Record<string, unknown>;
 }
 
-/** A middy middleware object (structurally what `@middy/core` expects). */
+/**
+ * A middy middleware object (structurally what `@middy/core` expects).
+ *
+ * @example
+ * ```ts
+ * const mw: EnvsealMiddleware = envsealMiddleware();
+ * middy().use(mw);
+ * ```
+ */
 export interface EnvsealMiddleware {
   before: (request: MiddyRequestLike) => Promise<void>;
 }

@@ -4,7 +4,15 @@
  */
 import type { KMSClient } from "@aws-sdk/client-kms";
 
-/** The unsealed secrets: variable name → plaintext. Frozen. */
+/**
+ * The unsealed secrets: variable name → plaintext. Frozen.
+ *
+ * @example
+ * ```ts
+ * const secrets: Secrets = await loadSecrets();
+ * secrets.DB_PASSWORD; // string | undefined
+ * ```
+ */
 export type Secrets = Readonly<Record<string, string>>;
 
 /**
@@ -51,9 +59,30 @@ export interface LoadSecretsOptions {
   exportToEnv?: boolean;
 }
 
-/** Default of {@link LoadSecretsOptions.timeoutMs}. */
+/**
+ * Default of {@link LoadSecretsOptions.timeoutMs}.
+ *
+ * @example
+ * ```ts
+ * await loadSecrets({ timeoutMs: 2 * DEFAULT_TIMEOUT_MS });
+ * ```
+ */
 export const DEFAULT_TIMEOUT_MS = 5000;
-/** Default of {@link LoadSecretsOptions.maxConnections}. */
+/**
+ * Default of {@link LoadSecretsOptions.maxConnections}.
+ *
+ * @example
+ * ```ts
+ * await loadSecrets({ maxConnections: DEFAULT_MAX_CONNECTIONS * 2 });
+ * ```
+ */
 export const DEFAULT_MAX_CONNECTIONS = 8;
-/** Default of {@link LoadSecretsOptions.maxAttempts}. */
+/**
+ * Default of {@link LoadSecretsOptions.maxAttempts}.
+ *
+ * @example
+ * ```ts
+ * await loadSecrets({ maxAttempts: DEFAULT_MAX_ATTEMPTS + 2 });
+ * ```
+ */
 export const DEFAULT_MAX_ATTEMPTS = 3;

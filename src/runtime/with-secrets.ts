@@ -6,13 +6,27 @@
 import { loadSecrets } from "./load.js";
 import { DEFAULT_TIMEOUT_MS, type LoadSecretsOptions, type Secrets } from "./options.js";
 
-/** The part of Lambda's context object envseal reads. */
+/**
+ * The part of Lambda's context object envseal reads.
+ *
+ * @example
+ * ```ts
+ * const context: LambdaContextLike = { getRemainingTimeInMillis: () => 3000 };
+ * ```
+ */
 export interface LambdaContextLike {
   /** Milliseconds left before Lambda stops the invocation. */
   getRemainingTimeInMillis?: () => number;
 }
 
-/** Options of {@link withSecrets}: those of `loadSecrets`, plus how much time to leave the handler. */
+/**
+ * Options of {@link withSecrets}: those of `loadSecrets`, plus how much time to leave the handler.
+ *
+ * @example
+ * ```ts
+ * const options: WithSecretsOptions = { names: ["LEGACY_TOKEN"], reserveMs: 1000 };
+ * ```
+ */
 export interface WithSecretsOptions extends LoadSecretsOptions {
   /**
    * Milliseconds of the invocation's remaining time kept for the handler itself: the unseal is bounded by
@@ -21,10 +35,24 @@ export interface WithSecretsOptions extends LoadSecretsOptions {
   reserveMs?: number;
 }
 
-/** Default of {@link WithSecretsOptions.reserveMs}. */
+/**
+ * Default of {@link WithSecretsOptions.reserveMs}.
+ *
+ * @example
+ * ```ts
+ * withSecrets(handler, { reserveMs: DEFAULT_RESERVE_MS * 2 });
+ * ```
+ */
 export const DEFAULT_RESERVE_MS = 500;
 
-/** The time bound for one invocation: the option, cut to what the invocation has left (at least 1 ms). */
+/**
+ * The time bound for one invocation: the option, cut to what the invocation has left (at least 1 ms).
+ *
+ * @example
+ * ```ts
+ * invocationTimeout({ getRemainingTimeInMillis: () => 1500 }, {}); // 1000 (1500 - 500 reserved)
+ * ```
+ */
 export function invocationTimeout(context: LambdaContextLike | undefined, options: WithSecretsOptions): number {
   const configured = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const remaining = context?.getRemainingTimeInMillis?.();
