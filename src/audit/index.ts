@@ -4,7 +4,7 @@
  *
  * @example
  * ```ts
- * import { audit, auditClients, renderReport } from "envseal/audit";
+ * import { audit, auditClients, renderReport } from "./src/audit/index.js";
  * const report = await audit({ regions: "all" }, auditClients({}));
  * console.log(renderReport(report, "table"));
  * ```
