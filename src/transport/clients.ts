@@ -96,6 +96,8 @@ export function createRequestHandler(options: AwsOptions): NodeHttpHandler {
     httpAgent: new HttpAgent({ keepAlive: true, maxSockets: 50 }),
     connectionTimeout: Math.min(options.timeoutMs ?? 10_000, 5_000),
     requestTimeout: options.timeoutMs ?? 10_000,
+    // Without this, smithy only logs a warning when requestTimeout passes and a stalled request waits forever.
+    throwOnRequestTimeout: true,
   });
 }
 
