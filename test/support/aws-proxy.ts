@@ -1,0 +1,301 @@
+/**
+ * A test emulator in front of moto (or any AWS-compatible upstream) on 127.0.0.1: it forwards every request byte for
+ * byte and adds what moto lacks for fault and race tests.
+ *
+ * - **Lambda RevisionId.** moto 5.2 neither reports nor checks `RevisionId`. The proxy keeps one revision per function
+ *   (a UUID), writes it into GetFunctionConfiguration, GetFunction and UpdateFunctionConfiguration responses, changes it
+ *   on every successful UpdateFunctionConfiguration, and answers an update whose `RevisionId` does not match with
+ *   Lambda's 412 `PreconditionFailedException`. Updates of one function are serialized, so check-and-write is atomic.
+ * - **Faults by schedule.** Per operation (`kms:Decrypt` from `X-Amz-Target`, `lambda:UpdateFunctionConfiguration`
+ *   from method and path), a queue of faults consumed one per request, or one fault for every request:
+ *   throttling, 500, connection reset, stall. A faulted request never reaches the upstream.
+ * - **Counters** of every operation seen and of what was done to it.
+ *
+ * Requests are SigV4-signed by the SDK; moto does not check signatures, so the proxy rewrites `Host` and leaves the
+ * rest, body included, untouched.
+ * @module
+ */
+import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { Socket } from "node:net";
+import { randomUUID } from "node:crypto";
+
+/** What the proxy can do to a request instead of forwarding it. */
+export type Fault =
+  /** KMS: 400 `ThrottlingException`; Lambda: 429 `TooManyRequestsException`. */
+  | "throttle"
+  /** KMS: 500 `KMSInternalException`; Lambda: 500 `ServiceException` (what Lambda returns for its internal errors). */
+  | "500"
+  /** Destroy the client's socket without a response (the client sees ECONNRESET / socket hang up). */
+  | "reset"
+  /** Hold the request without answering until the client gives up (closes the socket) or the proxy stops. */
+  | "stall";
+
+/** Outcome counters of one operation. */
+export interface OpCounters {
+  /** Requests seen. */
+  requests: number;
+  /** Requests sent on to the upstream. */
+  forwarded: number;
+  /** 412 PreconditionFailed answered by the proxy (RevisionId mismatch). */
+  preconditionFailed: number;
+  throttle: number;
+  "500": number;
+  reset: number;
+  stall: number;
+}
+
+/** A running proxy. */
+export interface AwsProxy {
+  /** `http://127.0.0.1:PORT`, for `--endpoint-url` / `AWS_ENDPOINT_URL*`. */
+  readonly url: string;
+  readonly port: number;
+  /**
+   * Program faults for `op` (e.g. `kms:Encrypt`, `lambda:UpdateFunctionConfiguration`): `faults` are used one per
+   * request, in order; after them, `then` (when given) applies to every further request, else requests pass.
+   * Replaces any earlier schedule of `op`.
+   */
+  schedule(op: string, faults: readonly Fault[], then?: Fault): void;
+  /** Forget every schedule. Counters and revisions are kept. */
+  clearFaults(): void;
+  /** Counters of `op` (zeros when never seen). */
+  counters(op: string): OpCounters;
+  /** Every operation seen so far, with its counters. */
+  allCounters(): Record<string, OpCounters>;
+  /** Zero every counter. */
+  resetCounters(): void;
+  /** The current RevisionId of a function (by name), creating it if the proxy has not seen the function yet. */
+  revisionOf(functionName: string): string;
+  /** Close the server and every open connection (stalled ones included). */
+  stop(): Promise<void>;
+}
+
+const LAMBDA_PREFIX = "/2015-03-31/functions";
+
+/** The operation a request is for: `kms:<Action>` from `X-Amz-Target`, `lambda:<Action>` from method and path. */
+export function classify(req: IncomingMessage): { op: string; functionName?: string } {
+  const target = req.headers["x-amz-target"];
+  if (typeof target === "string") {
+    const [prefix, action] = target.split(".");
+    return { op: `${prefix === "TrentService" ? "kms" : prefix}:${action}` };
+  }
+  const path = (req.url ?? "/").split("?")[0]!;
+  if (path.startsWith(`${LAMBDA_PREFIX}/`)) {
+    const rest = path.slice(LAMBDA_PREFIX.length + 1).split("/");
+    const functionName = functionNameFrom(decodeURIComponent(rest[0]!));
+    const sub = rest.slice(1).join("/");
+    if (sub === "configuration") {
+      if (req.method === "GET") return { op: "lambda:GetFunctionConfiguration", functionName };
+      if (req.method === "PUT") return { op: "lambda:UpdateFunctionConfiguration", functionName };
+    }
+    if (sub === "" && req.method === "GET") return { op: "lambda:GetFunction", functionName };
+    return { op: `lambda:${req.method} ${sub || "function"}`, functionName };
+  }
+  return { op: `${req.method} ${path}` };
+}
+
+/** A function name from a name, a partial or full ARN, with any qualifier dropped. */
+function functionNameFrom(ref: string): string {
+  const m = /^arn:[^:]+:lambda:[^:]*:[^:]*:function:([^:]+)/.exec(ref) ?? /^[^:]*:function:([^:]+)/.exec(ref);
+  if (m) return m[1]!;
+  return ref.split(":")[0]!;
+}
+
+function zero(): OpCounters {
+  return { requests: 0, forwarded: 0, preconditionFailed: 0, throttle: 0, "500": 0, reset: 0, stall: 0 };
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => resolve(Buffer.concat(chunks)));
+    req.on("error", reject);
+  });
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string>): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { ...headers, "content-length": String(Buffer.byteLength(text)), "x-amzn-requestid": randomUUID() });
+  res.end(text);
+}
+
+/** Lambda's REST-JSON error: type in `x-amzn-errortype`, `{Type, message}` body. */
+function lambdaError(res: ServerResponse, status: number, type: string, message: string, extra: Record<string, string> = {}): void {
+  sendJson(res, status, { Type: status >= 500 ? "Service" : "User", message, ...extra }, {
+    "content-type": "application/json",
+    "x-amzn-errortype": `${type}:http://internal.amazon.com/coral/com.amazonaws.awslambda/`,
+  });
+}
+
+/** KMS's JSON 1.1 error: `{__type, message}` body. */
+function kmsError(res: ServerResponse, status: number, type: string, message: string): void {
+  sendJson(res, status, { __type: type, message }, { "content-type": "application/x-amz-json-1.1" });
+}
+
+/** Start a proxy on a free port of 127.0.0.1 in front of `upstream` (e.g. moto's URL). */
+export async function startAwsProxy(upstream: string): Promise<AwsProxy> {
+  const up = new URL(upstream);
+  const schedules = new Map<string, { queue: Fault[]; then: Fault | undefined }>();
+  const counts = new Map<string, OpCounters>();
+  const revisions = new Map<string, string>();
+  const locks = new Map<string, Promise<void>>();
+  const sockets = new Set<Socket>();
+
+  const counter = (op: string): OpCounters => {
+    let c = counts.get(op);
+    if (!c) counts.set(op, (c = zero()));
+    return c;
+  };
+  const revisionOf = (name: string): string => {
+    let r = revisions.get(name);
+    if (!r) revisions.set(name, (r = randomUUID()));
+    return r;
+  };
+  const nextFault = (op: string): Fault | undefined => {
+    const s = schedules.get(op);
+    if (!s) return undefined;
+    return s.queue.length ? s.queue.shift() : s.then;
+  };
+
+  /** Run `fn` alone among the updates of `name`. */
+  const serialized = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+    const prev = locks.get(name) ?? Promise.resolve();
+    let release!: () => void;
+    const mine = new Promise<void>((r) => (release = r));
+    const tail = prev.then(() => mine);
+    locks.set(name, tail);
+    await prev;
+    try {
+      return await fn();
+    } finally {
+      release();
+      if (locks.get(name) === tail) locks.delete(name);
+    }
+  };
+
+  const forward = (req: IncomingMessage, body: Buffer): Promise<{ status: number; headers: IncomingMessage["headers"]; body: Buffer }> =>
+    new Promise((resolve, reject) => {
+      const headers = { ...req.headers, host: up.host };
+      const out = httpRequest({ host: up.hostname, port: up.port, method: req.method, path: req.url, headers }, (res) => {
+        readBody(res).then((b) => resolve({ status: res.statusCode ?? 502, headers: res.headers, body: b }), reject);
+      });
+      out.on("error", reject);
+      out.end(body);
+    });
+
+  /** Send an upstream response back, with `RevisionId` written into it when it is a function configuration. */
+  const relay = (res: ServerResponse, got: Awaited<ReturnType<typeof forward>>, revision?: { nested: boolean; id: string }): void => {
+    const headers: Record<string, string | string[]> = {};
+    for (const [k, v] of Object.entries(got.headers)) if (v !== undefined && k !== "transfer-encoding" && k !== "connection") headers[k] = v;
+    let body = got.body;
+    if (revision && got.status >= 200 && got.status < 300 && !got.headers["content-encoding"]) {
+      const json = JSON.parse(body.toString("utf8")) as Record<string, unknown>;
+      if (revision.nested) (json.Configuration as Record<string, unknown>).RevisionId = revision.id;
+      else json.RevisionId = revision.id;
+      body = Buffer.from(JSON.stringify(json));
+    }
+    headers["content-length"] = String(body.length);
+    res.writeHead(got.status, headers);
+    res.end(body);
+  };
+
+  const inject = (res: ServerResponse, req: IncomingMessage, op: string, fault: Fault): void => {
+    counter(op)[fault]++;
+    const kms = op.startsWith("kms:");
+    switch (fault) {
+      case "throttle":
+        if (kms) kmsError(res, 400, "ThrottlingException", "Rate exceeded");
+        else lambdaError(res, 429, "TooManyRequestsException", "Rate exceeded", { Reason: "CallerRateLimitExceeded" });
+        return;
+      case "500":
+        if (kms) kmsError(res, 500, "KMSInternalException", "An internal error occurred (injected by the test proxy)");
+        else lambdaError(res, 500, "ServiceException", "An internal error occurred (injected by the test proxy)");
+        return;
+      case "reset":
+        req.socket.destroy();
+        return;
+      case "stall":
+        // Nothing is sent; the client's timeout (or stop()) closes the socket.
+        return;
+    }
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const { op, functionName } = classify(req);
+    const body = await readBody(req);
+    counter(op).requests++;
+    const fault = nextFault(op);
+    if (fault) return inject(res, req, op, fault);
+
+    if (op === "lambda:UpdateFunctionConfiguration" && functionName) {
+      await serialized(functionName, async () => {
+        const sent = (JSON.parse(body.toString("utf8") || "{}") as { RevisionId?: string }).RevisionId;
+        const current = revisionOf(functionName);
+        if (sent !== undefined && sent !== current) {
+          counter(op).preconditionFailed++;
+          lambdaError(
+            res,
+            412,
+            "PreconditionFailedException",
+            "The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id",
+          );
+          return;
+        }
+        counter(op).forwarded++;
+        const got = await forward(req, body);
+        if (got.status >= 200 && got.status < 300) revisions.set(functionName, randomUUID());
+        relay(res, got, { nested: false, id: revisionOf(functionName) });
+      });
+      return;
+    }
+    counter(op).forwarded++;
+    if ((op === "lambda:GetFunctionConfiguration" || op === "lambda:GetFunction") && functionName) {
+      // Reads wait for an update in flight, so a read never reports a revision older than the configuration it shows.
+      await serialized(functionName, async () => {
+        const got = await forward(req, body);
+        relay(res, got, { nested: op === "lambda:GetFunction", id: revisionOf(functionName) });
+      });
+      return;
+    }
+    relay(res, await forward(req, body));
+  };
+
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      if (!res.headersSent) lambdaError(res, 502, "ProxyError", `test proxy: ${(err as Error).message}`);
+      else res.destroy();
+    });
+  });
+  server.on("connection", (s: Socket) => {
+    sockets.add(s);
+    s.on("close", () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => resolve());
+  });
+  const addr = server.address();
+  const port = typeof addr === "object" && addr ? addr.port : 0;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    schedule(op, faults, then) {
+      schedules.set(op, { queue: [...faults], then });
+    },
+    clearFaults() {
+      schedules.clear();
+    },
+    counters: (op) => ({ ...(counts.get(op) ?? zero()) }),
+    allCounters: () => Object.fromEntries([...counts].map(([k, v]) => [k, { ...v }])),
+    resetCounters() {
+      counts.clear();
+    },
+    revisionOf,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
