@@ -34,7 +34,10 @@ export const CIPHERS = [...TLS13_SUITES, ...TLS12_SUITES].join(":");
 
 /** Options for the https agent every AWS client uses. */
 export interface TlsPolicyOptions {
-  /** PEM text of extra trusted CAs (from `--ca-bundle` / `AWS_CA_BUNDLE`). Default: Node's bundled roots. */
+  /**
+   * PEM text of the CAs to trust (from `--ca-bundle` / `AWS_CA_BUNDLE`). It replaces Node's bundled roots, as the
+   * AWS CLI's bundle does. Default: Node's bundled roots.
+   */
   ca?: string | Buffer;
   /** Sockets kept per host. Default: 50. */
   maxSockets?: number;
