@@ -30,9 +30,10 @@ describe("envseal audit (built CLI)", () => {
   });
 
   it("exit 0 with --fail-on none, or when suppressions leave nothing at the threshold", async () => {
-    expect((await runBuiltCli(["audit", "--input", SAMPLE, "--format", "json", "--fail-on", "none"])).code).toBe(0);
+    const none = await runBuiltCli(["audit", "--input", SAMPLE, "--format", "json", "--fail-on", "none"]);
+    expect(none.code, none.stderr).toBe(0);
     const ignored = await runBuiltCli(["audit", "--input", SAMPLE, "--fail-on", "critical", "--ignore", "ES001", "--ignore", "ES007:broken-*"]);
-    expect(ignored.code).toBe(0);
+    expect(ignored.code, ignored.stderr).toBe(0);
     expect(JSON.parse(ignored.stdout).summary.findingsBySeverity.critical).toBe(0);
   });
 
@@ -104,7 +105,8 @@ describe("envseal audit (built CLI)", () => {
           runBuiltCli(["audit", "--input", input, "--format", format]),
           runBuiltCli(["audit", "--input", input, "--format", format, "--out", out, "--verbose"]),
         ]);
-        expect(r.code).toBe(1);
+        expect(r.code, r.stderr).toBe(1);
+        expect(w.code, w.stderr).toBe(1);
         texts[`${format} stdout`] = r.stdout;
         texts[`${format} stderr`] = r.stderr;
         texts[`${format} --out stdout`] = w.stdout;
