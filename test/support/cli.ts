@@ -5,6 +5,18 @@ import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { runCli, type RunOptions } from "../../src/cli/program.js";
 import type { Io } from "../../src/cli/io.js";
+import { recordOutput } from "./canary.js";
+
+/** Runs that print values on purpose (`decrypt`, `show --reveal`): their stdout is not leak-scanned, stderr is. */
+function printsValues(args: readonly string[]): boolean {
+  return args.includes("decrypt") || args.includes("--reveal");
+}
+
+function record(args: readonly string[], run: { stdout: string; stderr: string }): void {
+  const label = `envseal ${args.filter((a) => !a.includes("=")).join(" ").slice(0, 120)}`;
+  if (!printsValues(args)) recordOutput(`${label} (stdout)`, run.stdout);
+  recordOutput(`${label} (stderr)`, run.stderr);
+}
 
 export const CLI_PATH = fileURLToPath(new URL("../../dist/cli/main.js", import.meta.url));
 
@@ -25,7 +37,10 @@ export function runBuiltCli(args: readonly string[], opts: { env?: Record<string
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     child.on("error", reject);
-    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    child.on("close", (code) => {
+      record(args, { stdout, stderr });
+      resolve({ code: code ?? -1, stdout, stderr });
+    });
     child.stdin.end(opts.stdin ?? "");
   });
 }
@@ -59,5 +74,6 @@ export async function runInProcess(
 ): Promise<CliRun & { prompts: string[] }> {
   const { io, captured } = memoryIo(opts);
   const code = await runCli(args, io, opts.run);
+  record(args, captured);
   return { code, stdout: captured.stdout, stderr: captured.stderr, prompts: captured.prompts };
 }

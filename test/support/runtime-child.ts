@@ -5,6 +5,7 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { Moto } from "./moto.js";
+import { recordOutput } from "./canary.js";
 
 const RUNTIME = fileURLToPath(new URL("../../dist/runtime/index.js", import.meta.url));
 
@@ -40,6 +41,9 @@ export function loadInChild(
     child.stdout.on("data", (d: Buffer) => (out += d.toString()));
     child.stderr.on("data", (d: Buffer) => (err += d.toString()));
     child.on("error", reject);
-    child.on("close", (code) => resolve({ code: code ?? -1, ...(code === 0 ? { secrets: JSON.parse(out) as Record<string, string> } : {}), stderr: err }));
+    child.on("close", (code) => {
+      recordOutput(`runtime child for ${functionName} (stderr)`, err);
+      resolve({ code: code ?? -1, ...(code === 0 ? { secrets: JSON.parse(out) as Record<string, string> } : {}), stderr: err });
+    });
   });
 }
