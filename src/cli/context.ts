@@ -10,6 +10,9 @@ import { checkEndpoint } from "../transport/tls.js";
 import { lazyDeps, type AwsDeps } from "../ops/deps.js";
 import { Output, type Io } from "./io.js";
 
+/** AWS region codes: us-east-1, eu-central-2, us-gov-west-1, cn-north-1, ap-southeast-4, ... */
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+
 /** Global options (DESIGN.md), typed. */
 export interface GlobalOptions {
   region?: string | undefined;
@@ -60,6 +63,9 @@ export class CliContext {
   /** AWS options from the globals. */
   awsOptions(g: GlobalOptions, extra: Partial<AwsOptions> = {}): AwsOptions {
     if (g.endpointUrl) checkEndpoint(g.endpointUrl, "--endpoint-url");
+    if (g.region !== undefined && !REGION.test(g.region)) {
+      throw new InputError(`invalid region "${g.region.slice(0, 40)}"`, { hint: "pass a region code such as us-east-1 or eu-west-1" });
+    }
     return {
       ...(g.region ? { region: g.region } : {}),
       ...(g.profile ? { profile: g.profile } : {}),
