@@ -1,7 +1,11 @@
 /**
  * Read a function's environment and write it back safely: merge, RevisionId, bounded retries on
- * 412 PreconditionFailed (someone else wrote first) and 409 ResourceConflict (an update is in progress),
- * then wait with the SDK's waiter until `LastUpdateStatus` is `Successful`.
+ * 412 PreconditionFailed (someone else wrote first; re-read and re-merge after a jittered, growing pause) and
+ * 409 ResourceConflict (an update is in progress; wait for it with the SDK's waiter), then wait with the SDK's
+ * waiter until `LastUpdateStatus` is `Successful`.
+ *
+ * Transport faults (throttling, 5xx, resets, timeouts) are not retried here: the SDK's retry strategy of the client
+ * handles them per call (`--max-attempts`, `--timeout`).
  *
  * One UpdateFunctionConfiguration call carries the whole change, so a function is either fully updated
  * or untouched.
@@ -68,10 +72,35 @@ export interface EnvironmentUpdate {
   readonly kmsKeyArn?: string | undefined;
 }
 
-/** Options of {@link writeEnvironment}. */
+/** Default of {@link WriteOptions.maxConflictAttempts}. */
+export const DEFAULT_MAX_CONFLICT_ATTEMPTS = 10;
+/** Default of {@link WriteOptions.conflictBaseDelayMs}. */
+export const DEFAULT_CONFLICT_BASE_DELAY_MS = 100;
+/** Default of {@link WriteOptions.conflictMaxDelayMs}. */
+export const DEFAULT_CONFLICT_MAX_DELAY_MS = 2000;
+
+/**
+ * Options of {@link writeEnvironment}.
+ *
+ * @example
+ * ```ts
+ * await writeEnvironment(lambda, state, plan, { maxConflictAttempts: 20, conflictMaxDelayMs: 5000 });
+ * ```
+ */
 export interface WriteOptions {
-  /** Attempts when another writer got in first (412) or an update was in progress (409). Default: 5. */
+  /**
+   * UpdateFunctionConfiguration attempts, the first included, when another writer got in first (412) or an update
+   * was in progress (409). Default: 10 ({@link DEFAULT_MAX_CONFLICT_ATTEMPTS}) — enough for 20 concurrent writers.
+   */
   maxConflictAttempts?: number;
+  /**
+   * Pause before re-reading after a 412: a random time ("full jitter") up to `conflictBaseDelayMs × 2^(n-1)` after
+   * the n-th conflict, capped by `conflictMaxDelayMs`, so writers that collided do not collide again in step.
+   * Default: 100 ({@link DEFAULT_CONFLICT_BASE_DELAY_MS}).
+   */
+  conflictBaseDelayMs?: number;
+  /** Longest pause between 412 retries, in milliseconds. Default: 2000 ({@link DEFAULT_CONFLICT_MAX_DELAY_MS}). */
+  conflictMaxDelayMs?: number;
   /** Longest wait for `LastUpdateStatus: Successful`, in seconds. Default: 300. */
   maxWaitSeconds?: number;
   /** Smallest delay between waiter polls, in seconds. Default: 1. */
@@ -89,6 +118,24 @@ export interface WriteResult {
   /** How many UpdateFunctionConfiguration calls were made. */
   readonly attempts: number;
 }
+
+/**
+ * The pause before the retry that follows the `conflict`-th 412 (1-based): full jitter over an exponential ceiling.
+ * `random` returns a number in [0, 1) (default `Math.random`).
+ *
+ * @example
+ * ```ts
+ * conflictDelayMs(3, {}, () => 0.5); // 200: half of min(2000, 100 × 2²)
+ * ```
+ */
+export function conflictDelayMs(conflict: number, options: WriteOptions = {}, random: () => number = Math.random): number {
+  const base = options.conflictBaseDelayMs ?? DEFAULT_CONFLICT_BASE_DELAY_MS;
+  const cap = options.conflictMaxDelayMs ?? DEFAULT_CONFLICT_MAX_DELAY_MS;
+  const ceiling = Math.min(cap, base * 2 ** Math.min(Math.max(conflict - 1, 0), 30));
+  return Math.floor(random() * ceiling);
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 function isConflict(code: string): "stale" | "busy" | undefined {
   if (code === "PreconditionFailedException") return "stale";
@@ -112,9 +159,10 @@ export async function writeEnvironment(
   plan: (state: FunctionState) => EnvironmentUpdate | null,
   options: WriteOptions = {},
 ): Promise<WriteResult> {
-  const maxAttempts = options.maxConflictAttempts ?? 5;
+  const maxAttempts = options.maxConflictAttempts ?? DEFAULT_MAX_CONFLICT_ATTEMPTS;
   const op = "lambda:UpdateFunctionConfiguration";
   let state = initial;
+  let stale = 0;
   for (let attempt = 1; ; attempt++) {
     const update = plan(state);
     if (update === null) return { before: state, written: null, revisionId: state.revisionId, attempts: attempt - 1 };
@@ -141,6 +189,7 @@ export async function writeEnvironment(
         });
       }
       if (conflict === "busy") await waitUpdated(lambda, state, options);
+      else await sleep(conflictDelayMs(++stale, options));
       state = await readFunction(lambda, state.arn);
       continue;
     }
