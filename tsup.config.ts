@@ -37,7 +37,8 @@ const configs: Options[] = [
     external: [/^@aws-sdk\//, /^@smithy\//, "@middy/core"],
   },
   {
-    // Deployable handlers (scheduled audit, reference handler), ESM.
+    // Deployable handlers (scheduled audit, reference handler), ESM. Everything but the AWS SDK (which Lambda's
+    // Node.js runtimes ship) is bundled in, so dist/handlers/*.js deploy as they are.
     entry: present({
       "handlers/audit": "handlers/audit.ts",
       "handlers/reference": "handlers/reference.ts",
@@ -47,6 +48,8 @@ const configs: Options[] = [
     platform: "node",
     sourcemap: true,
     splitting: false,
+    noExternal: [/^(?!@aws-sdk\/|@smithy\/).*/],
+    external: [/^@aws-sdk\//, /^@smithy\//],
   },
 ];
 

@@ -5,7 +5,7 @@
  * @module
  */
 import { Command, CommanderError, Option } from "commander";
-import { EnvsealError, ExitCode, exitCodeOf, type ExitCode as Code } from "../core/errors.js";
+import { EnvsealError, ExitCode, FindingsError, exitCodeOf, type ExitCode as Code } from "../core/errors.js";
 import { CliContext, positiveInt, type DepsFactory } from "./context.js";
 import type { Io } from "./io.js";
 import { makeDecryptCommand, makeEncryptCommand } from "./commands/crypt.js";
@@ -35,7 +35,7 @@ export function buildProgram(ctx: CliContext): Command {
     .option("--max-attempts <n>", "attempts per AWS call, first included (default 3)", positiveInt("--max-attempts"))
     .option("--timeout <seconds>", "socket timeout per AWS request (default 10)", positiveInt("--timeout"))
     .option("--fips", "use FIPS endpoints (AWS_USE_FIPS_ENDPOINT=true works too)")
-    .option("--ca-bundle <file>", "extra trusted CA certificates, PEM (AWS_CA_BUNDLE works too)")
+    .option("--ca-bundle <file>", "trusted CA certificates, PEM, used instead of Node's roots (AWS_CA_BUNDLE works too)")
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride()
     .configureOutput({
@@ -87,7 +87,9 @@ export async function runCli(argv: readonly string[], io: Io, options: RunOption
       return ExitCode.Usage;
     }
     const code = exitCodeOf(err);
-    if (err instanceof EnvsealError) {
+    if (err instanceof FindingsError) {
+      ctx.output.err(`envseal: ${err.oneLine}\n`);
+    } else if (err instanceof EnvsealError) {
       ctx.output.err(`envseal: error: ${err.oneLine}\n`);
       if (verbose) {
         if (err.cause) ctx.output.err(`  cause: ${JSON.stringify(err.cause)}\n`);
