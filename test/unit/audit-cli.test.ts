@@ -25,7 +25,7 @@ describe("envseal audit (built CLI)", () => {
     expect(r.code).toBe(1);
     const report = JSON.parse(r.stdout);
     expect(report.summary.failed).toBe(true);
-    expect(r.stderr).toMatch(/^envseal: error: findings at or above --fail-on high remain/);
+    expect(r.stderr).toMatch(/^envseal: findings at or above --fail-on high remain/);
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
   });
 
