@@ -79,8 +79,10 @@ export function validatePushRequest(req: PushRequest): void {
   for (const name of Object.keys(req.secrets)) {
     if (name in plain) throw new InputError(`${name} is given both sealed and --plain`, { hint: "give each name once" });
   }
-  if (Object.keys(req.secrets).length + Object.keys(plain).length === 0 && req.bundle === undefined) {
-    throw new InputError("nothing to push", { hint: "give NAME=VALUE, NAME, --env-file PATH or --plain NAME=VALUE" });
+  if (Object.keys(req.secrets).length + Object.keys(plain).length === 0 && req.bundle === undefined && req.atRestKey === undefined) {
+    throw new InputError("nothing to push", {
+      hint: "give NAME=VALUE, NAME, --env-file PATH or --plain NAME=VALUE (or --at-rest-key K alone to change the at-rest key)",
+    });
   }
   if (Object.keys(req.secrets).length > 0 && !req.key) {
     throw new InputError("push needs --key to seal values", {
