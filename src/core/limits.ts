@@ -61,6 +61,18 @@ export function assertSettableName(name: string): void {
   }
 }
 
+/**
+ * Check the names a command acts on (`unset`, `adopt`): at least one, each a valid name and not one envseal manages.
+ * Unlike {@link assertSettableName}, reserved names pass: they may exist from before and can be removed.
+ */
+export function assertNamesToChange(command: string, names: readonly string[]): void {
+  if (names.length === 0) throw new InputError(`${command} needs at least one NAME`, { hint: `envseal ${command} --function F NAME ...` });
+  for (const name of names) {
+    if (!isValidName(name)) throw new InputError(`invalid variable name "${name.slice(0, 64)}"`, { hint: "names match [a-zA-Z][a-zA-Z0-9_]+" });
+    if (ENVSEAL_NAMES.has(name)) throw new InputError(`${name} is managed by envseal`, { hint: `${command} the secrets it lists instead` });
+  }
+}
+
 /** Bytes the map takes against Lambda's limit: compact JSON, UTF-8. */
 export function envSize(variables: Readonly<Record<string, string>>): number {
   return Buffer.byteLength(JSON.stringify(variables), "utf8");

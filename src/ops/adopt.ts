@@ -6,7 +6,7 @@
 import { InputError } from "../core/errors.js";
 import { functionNameOf } from "../core/format.js";
 import { MANIFEST_VAR, parseManifest } from "../core/manifest.js";
-import { ENVSEAL_NAMES, isValidName } from "../core/limits.js";
+import { assertNamesToChange } from "../core/limits.js";
 import { mergeEnvironment } from "../core/merge.js";
 import { KmsKeySource } from "../kms/source.js";
 import { readFunction, writeEnvironment, type FunctionState } from "../lambda/config.js";
@@ -38,11 +38,7 @@ export interface AdoptResult {
 /** Check that each named value opens for the function, then list it in `ENVSEAL_SEALED`. */
 export async function adopt(deps: AwsDeps, req: AdoptRequest): Promise<AdoptResult> {
   functionNameOf(req.functionName);
-  if (req.names.length === 0) throw new InputError("adopt needs at least one NAME", { hint: "envseal adopt --function F NAME ..." });
-  for (const name of req.names) {
-    if (!isValidName(name)) throw new InputError(`invalid variable name "${name.slice(0, 64)}"`, { hint: "names match [a-zA-Z][a-zA-Z0-9_]+" });
-    if (ENVSEAL_NAMES.has(name)) throw new InputError(`${name} is managed by envseal`, { hint: "adopt the secrets themselves" });
-  }
+  assertNamesToChange("adopt", req.names);
   const state = await readFunction(deps.lambda(), req.functionName);
   const missing = req.names.filter((n) => !(n in state.variables));
   if (missing.length > 0) {

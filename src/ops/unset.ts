@@ -4,7 +4,7 @@
  */
 import { InputError } from "../core/errors.js";
 import type { EnvDiff } from "../core/diff.js";
-import { ENVSEAL_NAMES, isValidName } from "../core/limits.js";
+import { assertNamesToChange } from "../core/limits.js";
 import { mergeEnvironment } from "../core/merge.js";
 import { BUNDLE_VAR } from "../core/manifest.js";
 import { functionNameOf } from "../core/format.js";
@@ -36,11 +36,7 @@ export interface UnsetResult {
  */
 export async function unset(deps: AwsDeps, req: UnsetRequest): Promise<UnsetResult> {
   functionNameOf(req.functionName);
-  if (req.names.length === 0) throw new InputError("unset needs at least one NAME", { hint: "envseal unset --function F NAME ..." });
-  for (const name of req.names) {
-    if (!isValidName(name)) throw new InputError(`invalid variable name "${name.slice(0, 64)}"`, { hint: "names match [a-zA-Z][a-zA-Z0-9_]+" });
-    if (ENVSEAL_NAMES.has(name)) throw new InputError(`${name} is managed by envseal`, { hint: "unset the secrets it lists instead" });
-  }
+  assertNamesToChange("unset", req.names);
   const state = await readFunction(deps.lambda(), req.functionName);
   const inEnv = req.names.filter((n) => n in state.variables);
   let rest = req.names.filter((n) => !(n in state.variables));
