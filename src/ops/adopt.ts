@@ -12,7 +12,7 @@ import { KmsKeySource } from "../kms/source.js";
 import { readFunction, writeEnvironment, type FunctionState } from "../lambda/config.js";
 import type { AwsDeps } from "./deps.js";
 import { mapLimit, openValue } from "./sealing.js";
-import { assertUnchanged } from "./guard.js";
+import { assertUnchanged, confirmOrAbort } from "./guard.js";
 
 /** What to adopt. */
 export interface AdoptRequest {
@@ -63,9 +63,7 @@ export async function adopt(deps: AwsDeps, req: AdoptRequest): Promise<AdoptResu
     keys: Object.fromEntries(toAdopt.map((n, i) => [n, keys[i] as string])),
   };
   if (toAdopt.length === 0) return { ...base, revisionId: state.revisionId };
-  if (req.confirm && !(await req.confirm({ functionName: state.name, names: toAdopt }))) {
-    throw new InputError("aborted at the prompt; nothing was written", { hint: "pass --yes to skip the question" });
-  }
+  await confirmOrAbort(req.confirm, { functionName: state.name, names: toAdopt });
   const originals = Object.fromEntries(toAdopt.map((n) => [n, state.variables[n] as string]));
   const plan = (s: FunctionState) => {
     assertUnchanged(s, originals, "adopt");

@@ -15,6 +15,7 @@ import { KmsKeySource } from "../kms/source.js";
 import { assertSealingKey, describeKey } from "../kms/keys.js";
 import { readFunction, writeEnvironment, type FunctionState } from "../lambda/config.js";
 import type { AwsDeps } from "./deps.js";
+import { confirmOrAbort } from "./guard.js";
 import { mapLimit, openValue, sealValues } from "./sealing.js";
 import { openBundle, sealBundle, type OpenedBundle } from "./bundle.js";
 import { describeChange } from "./describe.js";
@@ -123,9 +124,7 @@ export async function copy(deps: AwsDeps, req: CopyRequest): Promise<CopyResult>
   const diff = describeChange(dst.variables, after, dstBundle?.entries, bundleAfter ?? dstBundle?.entries);
   const base = { from: src.name, to: dst.name, toArn: dst.arn, names, keyArn, diff };
   if (req.dryRun) return { ...base, dryRun: true, written: false, revisionId: dst.revisionId };
-  if (req.confirm && !(await req.confirm({ functionName: dst.name, diff }))) {
-    throw new InputError("aborted at the prompt; nothing was written", { hint: "pass --yes to skip the question" });
-  }
+  await confirmOrAbort(req.confirm, { functionName: dst.name, diff });
   const result = await writeEnvironment(lambda, dst, plan);
   return { ...base, dryRun: false, written: true, revisionId: result.revisionId };
 }

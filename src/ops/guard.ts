@@ -3,7 +3,7 @@
  * overwrite a value another writer changed in between.
  * @module
  */
-import { AwsError } from "../core/errors.js";
+import { AwsError, InputError } from "../core/errors.js";
 import type { FunctionState } from "../lambda/config.js";
 
 /** Throw when any of `originals` differs in `state`; nothing has been written at that point. */
@@ -15,5 +15,12 @@ export function assertUnchanged(state: FunctionState, originals: Readonly<Record
       operation: "lambda:UpdateFunctionConfiguration",
       hint: `run ${command} again`,
     });
+  }
+}
+
+/** Ask `confirm` (when given) with `preview`; a "no" ends the command with nothing written. */
+export async function confirmOrAbort<T>(confirm: ((preview: T) => Promise<boolean>) | undefined, preview: T): Promise<void> {
+  if (confirm && !(await confirm(preview))) {
+    throw new InputError("aborted at the prompt; nothing was written", { hint: "pass --yes to skip the question" });
   }
 }

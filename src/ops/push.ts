@@ -13,6 +13,7 @@ import { KmsKeySource } from "../kms/source.js";
 import { assertKeyEnabled, assertSealingKey, describeKey, type KeyInfo } from "../kms/keys.js";
 import { readFunction, writeEnvironment, type FunctionState } from "../lambda/config.js";
 import type { AwsDeps } from "./deps.js";
+import { confirmOrAbort } from "./guard.js";
 import { mapLimit, openValue, sealValues } from "./sealing.js";
 import { openBundle, sealBundle } from "./bundle.js";
 import { estimateAsBundle, sealingOverhead } from "./estimate.js";
@@ -214,9 +215,7 @@ export async function push(deps: AwsDeps, req: PushRequest): Promise<PushResult>
   };
   const nothingToDo = isEmptyDiff(preview.diff) && first.kmsKeyArn === undefined;
   if (req.dryRun || nothingToDo) return { ...preview, dryRun: Boolean(req.dryRun), written: false, revisionId: state.revisionId };
-  if (req.confirm && !(await req.confirm(preview))) {
-    throw new InputError("aborted at the prompt; nothing was written", { hint: "pass --yes to skip the question" });
-  }
+  await confirmOrAbort(req.confirm, preview);
   const result = await writeEnvironment(deps.lambda(), state, plan);
   return { ...preview, dryRun: false, written: result.written !== null, revisionId: result.revisionId };
 }

@@ -11,7 +11,7 @@ import { assertKeyEnabled, describeKey } from "../kms/keys.js";
 import { readFunction, writeEnvironment, type FunctionState } from "../lambda/config.js";
 import type { AwsDeps } from "./deps.js";
 import { mapLimit } from "./sealing.js";
-import { assertUnchanged } from "./guard.js";
+import { assertUnchanged, confirmOrAbort } from "./guard.js";
 import { atRestLabel } from "./push.js";
 
 /** What to rotate. */
@@ -81,9 +81,7 @@ export async function rotate(deps: AwsDeps, req: RotateRequest): Promise<RotateR
   };
   const base = { functionName: state.name, functionArn: state.arn, toKeyArn: key.arn, names, fromKeyArns, atRestKey: atRestLabel(key.arn) };
   if (req.dryRun) return { ...base, atRestKey: atRestLabel(state.kmsKeyArn), dryRun: true, written: false, revisionId: state.revisionId };
-  if (req.confirm && !(await req.confirm({ functionName: state.name, names, toKeyArn: key.arn }))) {
-    throw new InputError("aborted at the prompt; nothing was written", { hint: "pass --yes to skip the question" });
-  }
+  await confirmOrAbort(req.confirm, { functionName: state.name, names, toKeyArn: key.arn });
   const result = await writeEnvironment(deps.lambda(), state, plan);
   return { ...base, dryRun: false, written: true, revisionId: result.revisionId };
 }

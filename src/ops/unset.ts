@@ -11,6 +11,7 @@ import { functionNameOf } from "../core/format.js";
 import { KmsKeySource } from "../kms/source.js";
 import { readFunction, writeEnvironment, type FunctionState } from "../lambda/config.js";
 import type { AwsDeps } from "./deps.js";
+import { confirmOrAbort } from "./guard.js";
 import { openBundle, sealBundle } from "./bundle.js";
 import { describeChange } from "./describe.js";
 
@@ -62,9 +63,7 @@ export async function unset(deps: AwsDeps, req: UnsetRequest): Promise<UnsetResu
   const change = { remove: inEnv, ...(bundle !== undefined ? { bundle } : {}) };
   const plan = (s: FunctionState) => ({ variables: mergeEnvironment(s.variables, change) });
   const diff = describeChange(state.variables, plan(state).variables, opened?.entries, bundleAfter ?? opened?.entries);
-  if (req.confirm && !(await req.confirm({ functionName: state.name, diff }))) {
-    throw new InputError("aborted at the prompt; nothing was written", { hint: "pass --yes to skip the question" });
-  }
+  await confirmOrAbort(req.confirm, { functionName: state.name, diff });
   const result = await writeEnvironment(deps.lambda(), state, plan);
   return { functionName: state.name, functionArn: state.arn, diff, revisionId: result.revisionId };
 }
