@@ -1,6 +1,8 @@
 /**
  * The KMS path behind one small internal interface: the loader calls a {@link DecryptFn} and knows nothing else.
- * Today the only implementation is the AWS SDK's `KMSClient`; a leaner signed-request path can slot in later.
+ * Two implementations: the AWS SDK's `KMSClient` (here; a caller's own client, or the fallback when the environment
+ * has no static credentials) and the lean signed-request path (`lean.ts`, the default inside Lambda); `choose.ts`
+ * picks one.
  *
  * The SDK is imported on first use (a peer dependency; Lambda's Node.js runtimes ship it), so importing
  * `envseal/runtime` costs nothing until a value has to be opened.

@@ -14,5 +14,5 @@
  */
 export { loadSecrets, getSecret, resetSecrets } from "./load.js";
 export { withSecrets, DEFAULT_RESERVE_MS, type WithSecretsOptions, type LambdaContextLike } from "./with-secrets.js";
-export { DEFAULT_TIMEOUT_MS, DEFAULT_MAX_ATTEMPTS, DEFAULT_MAX_CONNECTIONS, type LoadSecretsOptions, type Secrets } from "./options.js";
+export { DEFAULT_TIMEOUT_MS, DEFAULT_MAX_ATTEMPTS, DEFAULT_MAX_CONNECTIONS, type KmsTransport, type LoadSecretsOptions, type Secrets } from "./options.js";
 export { EnvsealError, UnsealError, type ErrorCause } from "../core/errors.js";

@@ -5,7 +5,9 @@
  */
 import { UnsealError } from "../core/errors.js";
 import { MANIFEST_VAR } from "../core/manifest.js";
-import { resetDefaultClient, sdkDecrypt } from "./decrypt.js";
+import { chooseDecrypt } from "./choose.js";
+import { resetDefaultClient } from "./decrypt.js";
+import { resetLeanTransport } from "./lean.js";
 import { openPlan } from "./open.js";
 import { DEFAULT_TIMEOUT_MS, type LoadSecretsOptions, type Secrets } from "./options.js";
 import { planUnseal } from "./plan.js";
@@ -27,7 +29,7 @@ function start(key: string, options: LoadSecretsOptions, timeoutMs: number): Ent
   const promise = (async () => {
     const plan = planUnseal(process.env, options);
     if (!plan) return EMPTY;
-    const decrypt = sdkDecrypt(options.client, {
+    const decrypt = chooseDecrypt(options.client, options.kmsTransport, {
       timeoutMs,
       ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
       ...(options.maxConnections !== undefined ? { maxConnections: options.maxConnections } : {}),
@@ -125,7 +127,7 @@ export async function getSecret(name: string, options?: LoadSecretsOptions): Pro
 }
 
 /**
- * Forget every cached result and the default KMS client, so the next call decrypts again. Meant for tests; a
+ * Forget every cached result and envseal's own KMS clients (SDK and lean), so the next call decrypts again. Meant for tests; a
  * handler never needs it.
  *
  * @example
@@ -137,4 +139,5 @@ export async function getSecret(name: string, options?: LoadSecretsOptions): Pro
 export function resetSecrets(): void {
   cache.clear();
   resetDefaultClient();
+  resetLeanTransport();
 }

@@ -43,12 +43,25 @@ export interface LoadSecretsOptions {
    * that creates it decides its `timeoutMs`, `maxAttempts` and `maxConnections`.
    */
   client?: KMSClient;
+  /**
+   * How Decrypt reaches KMS when no `client` is given:
+   * - `"auto"` (default): the lean path (a SigV4-signed https request over one keep-alive agent, no SDK import) when
+   *   the environment holds static credentials and a region — as Lambda's does — else the SDK's `KMSClient`;
+   * - `"lean"`: always the lean path (fails with code `NoCredentials` without static credentials and a region);
+   * - `"sdk"`: always `@aws-sdk/client-kms` (its full credential chain).
+   *
+   * Default: `process.env.ENVSEAL_KMS_TRANSPORT`, else `"auto"`. A given `client` is always used as it is.
+   */
+  kmsTransport?: KmsTransport;
   /** Upper bound on the whole unseal, in milliseconds; Decrypts still running then are aborted. Default: 5000. */
   timeoutMs?: number;
-  /** Attempts per Decrypt for the default client, the first included (SDK standard retries). Default: 3. */
+  /**
+   * Attempts per Decrypt when envseal makes the client, the first included (throttling, 5xx and dropped connections
+   * are retried with backoff). Default: 3.
+   */
   maxAttempts?: number;
   /**
-   * TLS connections the default client opens to KMS at once. Decrypts beyond that many wait for a free keep-alive
+   * TLS connections envseal's own client (lean or SDK) opens to KMS at once. Decrypts beyond that many wait for a free keep-alive
    * connection (HTTP/1.1 carries one request at a time per connection); a bundle needs only one. Default: 8.
    */
   maxConnections?: number;
@@ -58,6 +71,17 @@ export interface LoadSecretsOptions {
    */
   exportToEnv?: boolean;
 }
+
+/**
+ * How Decrypt reaches KMS; see {@link LoadSecretsOptions.kmsTransport}.
+ *
+ * @example
+ * ```ts
+ * const transport: KmsTransport = "sdk";
+ * await loadSecrets({ kmsTransport: transport });
+ * ```
+ */
+export type KmsTransport = "auto" | "lean" | "sdk";
 
 /**
  * Default of {@link LoadSecretsOptions.timeoutMs}.
