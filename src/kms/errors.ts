@@ -63,9 +63,8 @@ export function mapKmsError(err: unknown, ctx: KmsErrorContext): EnvsealError {
       });
     default: {
       const mapped = mapCommonAwsError(err, ctx.operation);
-      return ctx.variable && mapped instanceof AwsError
-        ? new AwsError(`${what}${mapped.message}`, { code: mapped.code, operation: mapped.operation, hint: mapped.hint ?? "", cause: mapped.cause })
-        : mapped;
+      if (what) mapped.message = `${what}${mapped.message}`;
+      return mapped;
     }
   }
 }
