@@ -34,6 +34,8 @@ export type DepsFactory = (options: AwsOptions) => AwsDeps;
 /** Per-run state shared by the commands. */
 export class CliContext {
   readonly output: Output;
+  /** True once a confirm prompt has shown the change, so the result need not list it again. */
+  shownBeforeWrite = false;
   constructor(
     readonly io: Io,
     private readonly depsFactory: DepsFactory = lazyDeps,
@@ -90,6 +92,7 @@ export class CliContext {
   confirmer<T>(yes: boolean | undefined, question: (preview: T) => string, describe: (preview: T) => string): ((p: T) => Promise<boolean>) | undefined {
     if (yes || !this.io.stdinIsTTY) return undefined;
     return async (preview: T) => {
+      this.shownBeforeWrite = true;
       this.output.err(describe(preview));
       return this.io.confirm(question(preview));
     };

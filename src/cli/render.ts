@@ -30,14 +30,14 @@ export function diffSummary(diff: EnvDiff): string {
 }
 
 /** `push` as text. */
-export function renderPush(r: PushResult, color: boolean): string {
+export function renderPush(r: PushResult, color: boolean, listed = false): string {
   const head = `${r.functionName}: ${diffSummary(r.diff)}; ${r.bytes} of 4096 bytes; at rest: ${r.atRestKey}\n`;
   const tail = r.dryRun
     ? "dry run: nothing was written\n"
     : r.written
       ? `written${r.revisionId ? ` (revision ${r.revisionId})` : ""}; the update is live\n`
       : "nothing to change\n";
-  return head + renderDiff(r.diff, color) + tail;
+  return listed ? tail : head + renderDiff(r.diff, color) + tail;
 }
 
 /** A plain left-aligned table. */

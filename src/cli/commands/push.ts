@@ -61,6 +61,6 @@ export function makePushCommand(ctx: CliContext): Command {
           (p) => `${p.functionName}: ${diffSummary(p.diff)}; ${p.bytes} of 4096 bytes; at rest: ${p.atRestKey}\n${renderDiff(p.diff, g.color)}`,
         ),
       });
-      ctx.print(g, result, () => renderPush(result, g.color));
+      ctx.print(g, result, () => renderPush(result, g.color, ctx.shownBeforeWrite));
     });
 }

@@ -22,6 +22,10 @@ export function makeUnsetCommand(ctx: CliContext): Command {
           (p) => renderDiff(p.diff, g.color),
         ),
       });
-      ctx.print(g, result, () => `${result.functionName}: ${diffSummary(result.diff)}\n${renderDiff(result.diff, g.color)}written; the update is live\n`);
+      ctx.print(g, result, () =>
+        ctx.shownBeforeWrite
+          ? "written; the update is live\n"
+          : `${result.functionName}: ${diffSummary(result.diff)}\n${renderDiff(result.diff, g.color)}written; the update is live\n`,
+      );
     });
 }
