@@ -142,6 +142,9 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+/** Not signed (SigV4 leaves user-agent out); lets logs and the bench rig tell this path from the SDK's. */
+const USER_AGENT = "envseal-runtime-lean";
+
 /** Backoff before attempt `n + 1` (n ≥ 1): full jitter over 50 ms × 2^(n-1), at most 1 s. */
 const BASE_DELAY_MS = 50;
 const MAX_DELAY_MS = 1000;
@@ -169,7 +172,7 @@ function post(t: Transport, target: LeanTarget, body: string, timeoutMs: number,
       agent: secure ? t.https : t.http,
       signal,
       timeout: timeoutMs,
-      headers: { ...headers, "content-length": String(Buffer.byteLength(body)) },
+      headers: { ...headers, "content-length": String(Buffer.byteLength(body)), "user-agent": USER_AGENT },
       ...(secure ? { servername: url.hostname } : {}),
     });
     req.on("timeout", () => req.destroy(Object.assign(new Error(`no answer from KMS within ${timeoutMs} ms`), { name: "TimeoutError" })));

@@ -9,6 +9,8 @@ import type { AwsClientStub } from "aws-sdk-client-mock";
 export interface FakeVault {
   /** Seal `plaintext` for `functionName`: returns the base64 value to put in the environment. */
   seal(plaintext: string, functionName: string): string;
+  /** Answer one Decrypt like KMS would for the sealed values (InvalidCiphertextException on a wrong context). */
+  open(input: Pick<DecryptCommandInput, "CiphertextBlob" | "EncryptionContext">): Promise<{ Plaintext: Uint8Array; KeyId: string }>;
   /** Make `kms` answer Decrypt like KMS would for the sealed values (InvalidCiphertextException on a wrong context). */
   install(kms: AwsClientStub<KMSClient>): void;
 }
@@ -26,15 +28,16 @@ export function fakeVault(): FakeVault {
       blobs.set(value, { plaintext, functionName });
       return value;
     },
+    async open(input) {
+      const key = Buffer.from(input.CiphertextBlob as Uint8Array).toString("base64");
+      const entry = blobs.get(key);
+      if (!entry || input.EncryptionContext?.LambdaFunctionName !== entry.functionName || Object.keys(input.EncryptionContext ?? {}).length !== 1) {
+        throw kmsError("InvalidCiphertextException", "");
+      }
+      return { Plaintext: new TextEncoder().encode(entry.plaintext), KeyId: "arn:aws:kms:us-east-1:123456789012:key/test" };
+    },
     install(kms) {
-      kms.on(DecryptCommand).callsFake(async (input: DecryptCommandInput) => {
-        const key = Buffer.from(input.CiphertextBlob as Uint8Array).toString("base64");
-        const entry = blobs.get(key);
-        if (!entry || input.EncryptionContext?.LambdaFunctionName !== entry.functionName || Object.keys(input.EncryptionContext ?? {}).length !== 1) {
-          throw kmsError("InvalidCiphertextException", "");
-        }
-        return { Plaintext: new TextEncoder().encode(entry.plaintext), KeyId: "arn:aws:kms:us-east-1:123456789012:key/test" };
-      });
+      kms.on(DecryptCommand).callsFake(async (input: DecryptCommandInput) => this.open(input));
     },
   };
 }

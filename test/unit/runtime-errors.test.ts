@@ -1,12 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { inspect } from "node:util";
-import { mockClient } from "aws-sdk-client-mock";
-import { DecryptCommand, KMSClient } from "@aws-sdk/client-kms";
 import { loadSecrets, resetSecrets, UnsealError } from "../../src/runtime/index.js";
 import { canary, expectNoCanary } from "../support/canary.js";
 import { fakeVault, kmsError, type FakeVault } from "../support/runtime.js";
+import { kmsBackends } from "../support/runtime-backends.js";
 
-const kms = mockClient(KMSClient);
+const backends = kmsBackends();
 const FN = "orders-api";
 const KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 
@@ -23,10 +22,11 @@ function surfaces(err: unknown): Record<string, string> {
   };
 }
 
-describe("loadSecrets errors", () => {
+describe.each(backends)("loadSecrets errors ($transport)", (kms) => {
+  beforeAll(() => kms.start());
+  afterAll(() => kms.stop());
   let vault: FakeVault;
   beforeEach(() => {
-    kms.reset();
     resetSecrets();
     vault = fakeVault();
     vi.stubEnv("AWS_REGION", "us-east-1");
@@ -35,6 +35,7 @@ describe("loadSecrets errors", () => {
     vi.stubEnv("ENVSEAL_BUNDLE", undefined);
     vi.stubEnv("AWS_ENDPOINT_URL", undefined);
     vi.stubEnv("AWS_ENDPOINT_URL_KMS", undefined);
+    kms.reset();
   });
   afterEach(() => {
     vi.unstubAllEnvs();
@@ -61,7 +62,7 @@ describe("loadSecrets errors", () => {
   it.each(table)("maps $kms to an UnsealError naming the variable ($code)", async (row) => {
     vi.stubEnv("DB_PASSWORD", vault.seal("pw", FN));
     vi.stubEnv("ENVSEAL_SEALED", "DB_PASSWORD");
-    kms.on(DecryptCommand).rejects(kmsError(row.kms, row.message));
+    kms.rejects(kmsError(row.kms, row.message));
     const err = await loadSecrets().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UnsealError);
     expect(err).toMatchObject({ name: "UnsealError", variable: "DB_PASSWORD", code: row.code });
@@ -72,12 +73,12 @@ describe("loadSecrets errors", () => {
   it("maps a network failure with the Node error code", async () => {
     vi.stubEnv("DB_PASSWORD", vault.seal("pw", FN));
     vi.stubEnv("ENVSEAL_SEALED", "DB_PASSWORD");
-    kms.on(DecryptCommand).rejects(Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:1"), { code: "ECONNREFUSED" }));
+    kms.refuse();
     await expect(loadSecrets()).rejects.toMatchObject({ variable: "DB_PASSWORD", code: "ECONNREFUSED" });
   });
 
   it("opens nothing sealed for another function name, naming the variable", async () => {
-    vault.install(kms);
+    kms.install(vault);
     vi.stubEnv("DB_PASSWORD", vault.seal("pw", "another-fn"));
     vi.stubEnv("ENVSEAL_SEALED", "DB_PASSWORD");
     await expect(loadSecrets()).rejects.toMatchObject({ variable: "DB_PASSWORD", code: "InvalidCiphertextException" });
@@ -88,7 +89,7 @@ describe("loadSecrets errors", () => {
     vi.stubEnv("B_SECRET", vault.seal("b", "other-fn"));
     vi.stubEnv("ENVSEAL_SEALED", "A_SECRET,B_SECRET");
     // A_SECRET's answer comes last.
-    kms.on(DecryptCommand).callsFake(async (input: { CiphertextBlob: Uint8Array }) => {
+    kms.answer(async (input: { CiphertextBlob: Uint8Array }) => {
       const slow = Buffer.from(input.CiphertextBlob).toString("base64") === process.env.A_SECRET;
       await new Promise((r) => setTimeout(r, slow ? 40 : 1));
       throw kmsError("InvalidCiphertextException", "");
@@ -97,7 +98,7 @@ describe("loadSecrets errors", () => {
   });
 
   it("never puts a value in a message, hint or cause (canaries on every failing path)", async () => {
-    vault.install(kms);
+    kms.install(vault);
     const planted: string[] = [];
     const failures: unknown[] = [];
     const attempt = async (setup: () => void) => {
@@ -148,7 +149,7 @@ describe("loadSecrets errors", () => {
       planted.push(c);
       vi.stubEnv("DB_PASSWORD", vault.seal("pw", FN));
       vi.stubEnv("ENVSEAL_SEALED", "DB_PASSWORD");
-      kms.on(DecryptCommand).rejectsOnce(kmsError("ValidationException", `bad input ${c}`));
+      kms.rejectsOnce(kmsError("ValidationException", `bad input ${c}`));
     });
     expect(failures).toHaveLength(6);
     for (const [i, err] of failures.entries()) {
