@@ -26,7 +26,7 @@ export async function startFakeKms({ latencyMs = 10 } = {}) {
     "-keyout", keyFile, "-out", certFile, "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
   ], { stdio: "ignore" });
   const masterKey = randomBytes(32);
-  const counters = { connections: 0, requests: 0 };
+  const counters = { connections: 0, requests: 0, leanRequests: 0 };
 
   const encrypt = (plaintext, context) => {
     const iv = randomBytes(12);
@@ -54,6 +54,7 @@ export async function startFakeKms({ latencyMs = 10 } = {}) {
     req.on("data", (c) => chunks.push(c));
     req.on("end", () => {
       counters.requests++;
+      if (String(req.headers["user-agent"] ?? "").startsWith("envseal-runtime-lean")) counters.leanRequests++;
       const target = String(req.headers["x-amz-target"] ?? "");
       let status = 200;
       let out;

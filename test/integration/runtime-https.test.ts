@@ -6,13 +6,13 @@ import { canary, expectNoCanary } from "../support/canary.js";
 interface FakeKms {
   url: string;
   caFile: string;
-  counters: { connections: number; requests: number };
+  counters: { connections: number; requests: number; leanRequests: number };
   seal(plaintext: string, functionName: string): string;
   close(): Promise<void>;
 }
 const FAKE_KMS = "../../bench/_fake-kms.mjs";
 
-describe("envseal/runtime's default client over HTTPS (local fake KMS)", () => {
+describe.each(["lean", "sdk"] as const)("envseal/runtime's own client over HTTPS (local fake KMS), %s path", (transport) => {
   let kms: FakeKms;
   beforeAll(async () => {
     const mod = (await import(/* @vite-ignore */ FAKE_KMS)) as { startFakeKms(o: { latencyMs: number }): Promise<FakeKms> };
@@ -31,6 +31,7 @@ describe("envseal/runtime's default client over HTTPS (local fake KMS)", () => {
     vi.stubEnv("AWS_ENDPOINT_URL_KMS", kms.url);
     vi.stubEnv("AWS_CA_BUNDLE", kms.caFile);
     vi.stubEnv("ENVSEAL_BUNDLE", undefined);
+    vi.stubEnv("ENVSEAL_KMS_TRANSPORT", transport);
   });
   afterEach(() => {
     resetSecrets();
@@ -53,6 +54,8 @@ describe("envseal/runtime's default client over HTTPS (local fake KMS)", () => {
     const before = { ...kms.counters };
     await expect(loadSecrets()).resolves.toEqual(values);
     expect(kms.counters.requests - before.requests).toBe(16);
+    // The path asked for is the path taken (the lean path sends its own user-agent).
+    expect(kms.counters.leanRequests - before.leanRequests).toBe(transport === "lean" ? 16 : 0);
     const conns = kms.counters.connections - before.connections;
     expect(conns).toBeGreaterThanOrEqual(1);
     expect(conns).toBeLessThanOrEqual(8);

@@ -5,7 +5,7 @@ import { encodeBundle, encodeSealed, encryptionContext } from "../../src/core/fo
 import { canary, expectNoCanary } from "../support/canary.js";
 import { runBuiltCli } from "../support/cli.js";
 import { createFunction, createKey, motoAvailable, motoClients, startMoto, type Moto } from "../support/moto.js";
-import { awscliAvailable, awscliSeal, CJS_DRIVER, DIST, ESM_DRIVER, lambdaEnv, runNode, sha256 } from "../support/runtime-moto.js";
+import { awscliAvailable, awscliSeal, CJS_DRIVER, DIST, ESM_DRIVER, lambdaEnv as motoLambdaEnv, runNode, sha256 } from "../support/runtime-moto.js";
 
 const FN = "orders-api";
 
@@ -56,6 +56,8 @@ describe.skipIf(!motoAvailable())("envseal/runtime against moto", () => {
     expectNoCanary(planted, { "function configuration": JSON.stringify(variables) });
   });
 
+  describe.each(["lean", "sdk"] as const)("%s KMS path", (transport) => {
+  const lambdaEnv = (m: Moto, fn: string, vars: Record<string, string>): Record<string, string> => ({ ...motoLambdaEnv(m, fn, vars), ENVSEAL_KMS_TRANSPORT: transport });
   it("ESM: the reference handler (top-level await) opens the manifest and the bundle; names opens the awscli-sealed value", async () => {
     const run = await runNode([ESM_DRIVER], { ...lambdaEnv(moto, FN, variables), DRIVER_DIST: DIST, DRIVER_NAMES: "CONSOLE_TOKEN", DRIVER_EXPECT: expectAll });
     expect(run.code, run.stderr).toBe(0);
@@ -103,4 +105,5 @@ describe.skipIf(!motoAvailable())("envseal/runtime against moto", () => {
     expect(run.code).not.toBe(0);
     expect(run.stderr).toContain("no function name for the encryption context");
   });
+});
 });
