@@ -7,7 +7,7 @@ import type { Command } from "commander";
 import { InputError } from "../core/errors.js";
 import type { AwsOptions } from "../transport/clients.js";
 import { checkEndpoint } from "../transport/tls.js";
-import { lazyDeps, type AwsDeps } from "../ops/deps.js";
+import type { AwsDeps } from "../ops/deps.js";
 import { Output, type Io } from "./io.js";
 
 /** AWS region codes: us-east-1, eu-central-2, us-gov-west-1, cn-north-1, ap-southeast-4, ... */
@@ -38,7 +38,7 @@ export class CliContext {
   shownBeforeWrite = false;
   constructor(
     readonly io: Io,
-    private readonly depsFactory: DepsFactory = lazyDeps,
+    private readonly depsFactory?: DepsFactory,
   ) {
     this.output = new Output(io);
   }
@@ -80,9 +80,11 @@ export class CliContext {
     };
   }
 
-  /** AWS clients for this run. */
-  deps(g: GlobalOptions, extra: Partial<AwsOptions> = {}): AwsDeps {
-    return this.depsFactory(this.awsOptions(g, extra));
+  /** AWS clients for this run; the SDK is loaded only now, so `--help` and bad flags stay fast. */
+  async deps(g: GlobalOptions, extra: Partial<AwsOptions> = {}): Promise<AwsDeps> {
+    const options = this.awsOptions(g, extra);
+    const factory = this.depsFactory ?? (await import("../ops/deps.js")).lazyDeps;
+    return factory(options);
   }
 
   /**

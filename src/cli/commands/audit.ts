@@ -1,9 +1,5 @@
 import { Command, Option } from "commander";
-import { audit } from "../../audit/run.js";
-import { auditClients } from "../../audit/clients.js";
-import { parseRegions } from "../../audit/live.js";
 import { REPORT_FORMATS, renderReport, writeReportFile, type ReportFormat } from "../../audit/format/index.js";
-import { progressBar } from "../../audit/progress.js";
 import { summaryLine } from "../../audit/report.js";
 import type { FailOn } from "../../audit/types.js";
 import { FindingsError } from "../../core/errors.js";
@@ -54,6 +50,13 @@ export function makeAuditCommand(ctx: CliContext): Command {
     .option("--require-cmk", "report environments without a customer managed at-rest key as medium (default low)")
     .action(async (opts: AuditOptions, cmd: Command) => {
       const g = ctx.globals(cmd);
+      // The auditor (SDK clients, secretlint, progress bar) loads only when an audit runs.
+      const [{ audit }, { auditClients }, { parseRegions }, { progressBar }] = await Promise.all([
+        import("../../audit/run.js"),
+        import("../../audit/clients.js"),
+        import("../../audit/live.js"),
+        import("../../audit/progress.js"),
+      ]);
       const regions = opts.regions !== undefined ? parseRegions(opts.regions) : undefined;
       const bar = g.quiet ? undefined : progressBar(ctx.io.stderr);
       let report;

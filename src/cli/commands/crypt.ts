@@ -1,7 +1,6 @@
 import { Command } from "commander";
 import { writeFile } from "node:fs/promises";
 import { InputError } from "../../core/errors.js";
-import { decrypt, encrypt } from "../../ops/crypt.js";
 import type { CliContext } from "../context.js";
 import { collectValues } from "../values.js";
 
@@ -18,7 +17,8 @@ export function makeEncryptCommand(ctx: CliContext): Command {
       const g = ctx.globals(cmd);
       const plain = await collectValues(ctx.io, { args: values, envFile: opts.envFile });
       for (const v of Object.values(plain)) ctx.output.registerSecret(v);
-      const result = await encrypt(ctx.deps(g), { functionName: opts.function, key: opts.key, values: plain, bundle: Boolean(opts.bundle) });
+      const { encrypt } = await import("../../ops/crypt.js");
+      const result = await encrypt(await ctx.deps(g), { functionName: opts.function, key: opts.key, values: plain, bundle: Boolean(opts.bundle) });
       if (g.output === "json") ctx.output.out(`${JSON.stringify(result, null, 2)}\n`);
       else ctx.output.out(Object.entries(result.sealed).map(([n, v]) => `${n}=${v}\n`).join(""));
     });
@@ -38,7 +38,8 @@ export function makeDecryptCommand(ctx: CliContext): Command {
         if (ctx.io.stdinIsTTY) throw new InputError("decrypt needs a value", { hint: "pass it as an argument or pipe it on stdin" });
         sealed = (await ctx.io.readStdin()).trim();
       }
-      const result = await decrypt(ctx.deps(g), { functionName: opts.function, value: sealed });
+      const { decrypt } = await import("../../ops/crypt.js");
+      const result = await decrypt(await ctx.deps(g), { functionName: opts.function, value: sealed });
       if (opts.out) {
         try {
           await writeFile(opts.out, result.plaintext, { mode: 0o600, flag: "wx" });

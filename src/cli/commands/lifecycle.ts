@@ -4,9 +4,6 @@
  */
 import { Command } from "commander";
 import type { EnvDiff } from "../../core/diff.js";
-import { adopt } from "../../ops/adopt.js";
-import { copy } from "../../ops/copy.js";
-import { rotate } from "../../ops/rotate.js";
 import type { CliContext } from "../context.js";
 import { diffSummary, renderDiff } from "../render.js";
 
@@ -20,7 +17,8 @@ export function makeRotateCommand(ctx: CliContext): Command {
     .option("-y, --yes", "do not ask before writing")
     .action(async (opts: { function: string; toKey: string; dryRun?: boolean; yes?: boolean }, cmd: Command) => {
       const g = ctx.globals(cmd);
-      const r = await rotate(ctx.deps(g), {
+      const { rotate } = await import("../../ops/rotate.js");
+      const r = await rotate(await ctx.deps(g), {
         functionName: opts.function,
         toKey: opts.toKey,
         dryRun: Boolean(opts.dryRun),
@@ -51,7 +49,8 @@ export function makeCopyCommand(ctx: CliContext): Command {
     .option("-y, --yes", "do not ask before writing")
     .action(async (names: string[], opts: { from: string; to: string; key?: string; overwrite?: boolean; dryRun?: boolean; yes?: boolean }, cmd: Command) => {
       const g = ctx.globals(cmd);
-      const r = await copy(ctx.deps(g), {
+      const { copy } = await import("../../ops/copy.js");
+      const r = await copy(await ctx.deps(g), {
         from: opts.from,
         to: opts.to,
         names,
@@ -80,7 +79,8 @@ export function makeAdoptCommand(ctx: CliContext): Command {
     .option("-y, --yes", "do not ask before writing")
     .action(async (names: string[], opts: { function: string; yes?: boolean }, cmd: Command) => {
       const g = ctx.globals(cmd);
-      const r = await adopt(ctx.deps(g), {
+      const { adopt } = await import("../../ops/adopt.js");
+      const r = await adopt(await ctx.deps(g), {
         functionName: opts.function,
         names,
         confirm: ctx.confirmer<{ functionName: string; names: readonly string[] }>(

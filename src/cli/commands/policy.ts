@@ -1,5 +1,4 @@
 import { Command } from "commander";
-import { policy } from "../../ops/policy.js";
 import type { CliContext } from "../context.js";
 
 /** `envseal policy`. */
@@ -10,7 +9,8 @@ export function makePolicyCommand(ctx: CliContext): Command {
     .requiredOption("-k, --key <key>", "the customer managed key the function's values are sealed with")
     .action(async (opts: { function: string; key: string }, cmd: Command) => {
       const g = ctx.globals(cmd);
-      const p = await policy(ctx.deps(g), { functionName: opts.function, key: opts.key });
+      const { policy } = await import("../../ops/policy.js");
+      const p = await policy(await ctx.deps(g), { functionName: opts.function, key: opts.key });
       const j = (x: unknown) => JSON.stringify(x, null, 2);
       ctx.print(g, p, () =>
         `# Execution role of ${p.functionName} (${p.roleArn}): let it unseal only values bound to this function\n${j(p.executionRolePolicy)}\n\n` +

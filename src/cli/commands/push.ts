@@ -1,6 +1,6 @@
 import { Command } from "commander";
 import { InputError } from "../../core/errors.js";
-import { push, type PushPreview } from "../../ops/push.js";
+import { type PushPreview } from "../../ops/push.js";
 import { collect, type CliContext } from "../context.js";
 import { diffSummary, renderDiff, renderPush } from "../render.js";
 import { collectValues, splitAssignments } from "../values.js";
@@ -46,7 +46,8 @@ export function makePushCommand(ctx: CliContext): Command {
         throw new InputError(`--plain ${plain.bare[0]} needs a value`, { hint: "write --plain NAME=VALUE" });
       }
       for (const v of Object.values(secrets)) ctx.output.registerSecret(v);
-      const result = await push(ctx.deps(g), {
+      const { push } = await import("../../ops/push.js");
+      const result = await push(await ctx.deps(g), {
         functionName: opts.function,
         key: opts.key,
         secrets,

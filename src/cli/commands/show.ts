@@ -1,5 +1,4 @@
 import { Command } from "commander";
-import { show } from "../../ops/show.js";
 import type { CliContext } from "../context.js";
 import { renderShow } from "../render.js";
 
@@ -11,7 +10,8 @@ export function makeShowCommand(ctx: CliContext): Command {
     .option("--reveal", "also print every value, opening sealed ones (needs kms:Decrypt)")
     .action(async (opts: { function: string; reveal?: boolean }, cmd: Command) => {
       const g = ctx.globals(cmd);
-      const result = await show(ctx.deps(g), { functionName: opts.function, reveal: Boolean(opts.reveal) });
+      const { show } = await import("../../ops/show.js");
+      const result = await show(await ctx.deps(g), { functionName: opts.function, reveal: Boolean(opts.reveal) });
       if (opts.reveal) {
         if (g.output === "json") ctx.output.outSecret(`${JSON.stringify(result, null, 2)}\n`);
         else ctx.output.outSecret(renderShow(result, g.color));

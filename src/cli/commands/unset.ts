@@ -1,6 +1,5 @@
 import { Command } from "commander";
 import type { EnvDiff } from "../../core/diff.js";
-import { unset } from "../../ops/unset.js";
 import type { CliContext } from "../context.js";
 import { diffSummary, renderDiff } from "../render.js";
 
@@ -13,7 +12,8 @@ export function makeUnsetCommand(ctx: CliContext): Command {
     .option("-y, --yes", "do not ask before writing")
     .action(async (names: string[], opts: { function: string; yes?: boolean }, cmd: Command) => {
       const g = ctx.globals(cmd);
-      const result = await unset(ctx.deps(g), {
+      const { unset } = await import("../../ops/unset.js");
+      const result = await unset(await ctx.deps(g), {
         functionName: opts.function,
         names,
         confirm: ctx.confirmer<{ functionName: string; diff: EnvDiff }>(
