@@ -66,7 +66,8 @@ export async function resolveRegions(clients: AuditClients, regions: string[] | 
 }
 
 /**
- * List a region's functions page by page (ListFunctions, `MaxItems` 50), calling `onPage` for each page as it arrives.
+ * List a region's functions page by page (ListFunctions, `MaxItems` 50), calling `onPage` for each page as it arrives
+ * (the next page is fetched while `onPage` runs; calls to `onPage` never overlap).
  * A throttled call is retried by the client (adaptive mode); only a failure after the retries throws, as {@link AwsError}.
  */
 export async function listRegion(
@@ -75,13 +76,20 @@ export async function listRegion(
   allVersions: boolean,
   onPage: (functions: FunctionConfiguration[]) => Promise<void>,
 ): Promise<void> {
+  // One page of look-ahead: page k+1 is requested while page k is being scanned, so scanning never holds back the
+  // next request (pages are sequential anyway: each needs the previous NextMarker). At most two pages in memory.
+  let scanning: Promise<void> | undefined;
   try {
     for await (const page of paginateListFunctions(
       { client: clients.lambda(region), pageSize: 50 },
       { MaxItems: 50, ...(allVersions ? { FunctionVersion: "ALL" as const } : {}) },
     )) {
-      await onPage(page.Functions ?? []);
+      if (scanning) await scanning;
+      scanning = onPage(page.Functions ?? []);
+      // Observed by the `await` above or below; this only keeps a rejection from being reported as unhandled meanwhile.
+      scanning.catch(() => undefined);
     }
+    if (scanning) await scanning;
   } catch (err) {
     if (err instanceof InputError || err instanceof AwsError) throw err;
     const mapped = mapCommonAwsError(err, "lambda:ListFunctions");
