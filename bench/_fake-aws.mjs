@@ -119,8 +119,10 @@ export async function startFakeAws({ rttMs = 10, serviceMs = 2, lambdaRps = 15, 
   };
 
   const lambda = (method, path, query, region, input) => {
-    if (!take(lambdaBuckets, region, lambdaRps)) return [429, { Type: "User", message: "Rate exceeded" }, "TooManyRequestsException", "ListFunctions"];
-    if (method === "GET" && /^\/2015-03-31\/functions\/?$/.test(path)) {
+    const listing = method === "GET" && /^\/2015-03-31\/functions\/?$/.test(path);
+    const opName = listing ? "ListFunctions" : method === "GET" ? "GetFunctionConfiguration" : "UpdateFunctionConfiguration";
+    if (!take(lambdaBuckets, region, lambdaRps)) return [429, { Type: "User", message: "Rate exceeded" }, "TooManyRequestsException", opName];
+    if (listing) {
       const all = [...fns.entries()].filter(([k]) => k.startsWith(`${region}/`)).map(([, f]) => f);
       const start = Number(query.get("Marker") ?? 0);
       const size = Math.min(50, Number(query.get("MaxItems") ?? 50));
