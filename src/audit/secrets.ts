@@ -4,6 +4,7 @@
  * @module
  */
 import { lintSource } from "@secretlint/core";
+import { secretLintProfiler } from "@secretlint/profiler";
 import { creator as recommended } from "@secretlint/secretlint-rule-preset-recommend";
 import { isPlausibleCiphertext } from "../core/format.js";
 
@@ -30,6 +31,11 @@ const CONFIG = {
     },
   ],
 };
+
+// secretlint's profiler is always on: it leaves a performance mark per rule and per file in Node's global timeline and,
+// on every new mark, searches all earlier ones — an audit of thousands of functions slows down quadratically and a warm
+// scheduled handler would keep every mark forever. envseal does not read the profile, so its marks are dropped.
+secretLintProfiler.mark = () => {};
 
 /** secretlint rules whose matches are private keys or cloud credentials. */
 const CRITICAL_RULES = new Set(["aws", "gcp", "privatekey"]);
