@@ -37,10 +37,8 @@ function functionsFor(aws, region, count) {
   });
 }
 
-const PRELOAD = fileURLToPath(new URL("./_clear-secretlint-profiler.mjs", import.meta.url));
-
 /** One audit run on a fresh rig (empty buckets and counters). */
-async function auditOnce({ perRegion, rttMs, serviceMs, preload, dir, i }) {
+async function auditOnce({ perRegion, rttMs, serviceMs, dir, i }) {
   const aws = await startFakeAws({ rttMs, serviceMs, lambdaRps: 15, kmsRps: 5500 });
   for (const region of REGIONS) for (const f of functionsFor(aws, region, perRegion)) aws.addFunction(region, f);
   try {
@@ -54,7 +52,7 @@ async function auditOnce({ perRegion, rttMs, serviceMs, preload, dir, i }) {
       AWS_EC2_METADATA_DISABLED: "true",
       NO_COLOR: "1",
     };
-    const args = [...(preload ? ["--import", PRELOAD] : []), CLI, "--endpoint-url", aws.url, "--ca-bundle", aws.caFile, "audit", "--regions", REGIONS.join(","), "--format", "json", "--out", out, "--fail-on", "none"];
+    const args = [CLI, "--endpoint-url", aws.url, "--ca-bundle", aws.caFile, "audit", "--regions", REGIONS.join(","), "--format", "json", "--out", out, "--fail-on", "none"];
     const r = await runNode(args, env, { allowFail: true });
     if (r.code !== 0) throw new Error(`audit exited ${r.code}: ${r.stderr.slice(-800)}`);
     const report = readFileSync(out, "utf8");
@@ -72,29 +70,19 @@ async function auditOnce({ perRegion, rttMs, serviceMs, preload, dir, i }) {
   }
 }
 
-/**
- * Run the benchmark; returns rows for bench/run.mjs. Two configurations: the audit as it is, at
- * BENCH_AUDIT_ASIS_FUNCTIONS per region (default 500: secretlint's profiler makes it quadratic, see
- * docs/performance.md), and at the target size (BENCH_AUDIT_FUNCTIONS, default 5,000 per region) with that profiler
- * emptied by a bench-only preload — the proposed fix.
- */
+/** Run the benchmark at BENCH_AUDIT_FUNCTIONS per region (default 5,000); returns rows for bench/run.mjs. */
 export default async function run({
   samples = Number(process.env.BENCH_AUDIT_SAMPLES ?? 1),
   perRegion = Number(process.env.BENCH_AUDIT_FUNCTIONS ?? 5000),
-  asIsPerRegion = Number(process.env.BENCH_AUDIT_ASIS_FUNCTIONS ?? 500),
   rttMs = Number(process.env.BENCH_RTT_MS ?? 10),
   serviceMs = Number(process.env.BENCH_SERVICE_MS ?? 2),
 } = {}) {
   const rows = [];
   const dir = mkdtempSync(join(tmpdir(), "envseal-bench-audit-"));
   try {
-    for (const [size, preload, label] of [
-      [asIsPerRegion, false, "envseal audit as it is"],
-      [perRegion, true, "envseal audit, secretlint profiler emptied (proposed fix)"],
-    ]) {
-      if (!(size > 0)) continue;
+    for (const [size, label] of [[perRegion, "envseal audit"]]) {
       const results = [];
-      for (let i = 0; i < samples; i++) results.push(await auditOnce({ perRegion: size, rttMs, serviceMs, preload, dir, i }));
+      for (let i = 0; i < samples; i++) results.push(await auditOnce({ perRegion: size, rttMs, serviceMs, dir, i }));
       const walls = results.map((x) => x.wallMs);
       const floorMs = (Math.ceil(size / 50) / 15) * 1000;
       const last = results.at(-1);
