@@ -83,14 +83,15 @@ export function toUnsealError(err: unknown, at: UnsealFailure): UnsealError {
   if (THROTTLED.test(code)) {
     return make(`KMS throttled kms:Decrypt and the retries ran out (${code})`, "seal with --bundle so one Decrypt opens every value, or ask for a higher KMS request quota", code);
   }
+  // Before timeouts: the SDK names some socket errors "TimeoutError"; the Node code says what really happened.
+  if (NETWORK.has(sys)) {
+    return make(`network error reaching KMS (${sys})`, "a function in a VPC needs a KMS VPC endpoint or a NAT gateway", sys);
+  }
   if (TIMEOUTS.has(code) || TIMEOUTS.has(sys)) {
     return make(`kms:Decrypt timed out after ${at.timeoutMs} ms`, "raise timeoutMs (or the function's timeout), and check the network path to KMS (VPC endpoint or NAT)", "Timeout");
   }
   if (UNAVAILABLE.has(code)) {
     return make(`KMS could not use the key just now (${code})`, "retry; the next invocation tries again", code);
-  }
-  if (NETWORK.has(sys)) {
-    return make(`network error reaching KMS (${sys})`, "a function in a VPC needs a KMS VPC endpoint or a NAT gateway", sys);
   }
   if (code === "CredentialsProviderError" || code === "UnrecognizedClientException" || code === "ExpiredTokenException" || code === "InvalidSignatureException") {
     return make(`KMS rejected or found no credentials (${code})`, "the execution role's credentials come from the Lambda environment; outside Lambda set AWS credentials", code);

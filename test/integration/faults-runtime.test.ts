@@ -109,11 +109,9 @@ describe.skipIf(!motoAvailable()).each(["sdk", "lean"] as const)("runtime (kmsTr
     expect(counted.forwarded).toBe(0);
   });
 
-  // The lean path names a reset. Known bug on the sdk path, kept visible: smithy renames ECONNRESET errors to name
-  // "TimeoutError", and src/runtime/errors.ts checks the name before the Node code, so a reset is reported as
-  // "kms:Decrypt timed out after 8000 ms" (code Timeout). Checking NETWORK.has(sys) before TIMEOUTS there fixes it;
-  // this test then fails on sdk and `it.fails` below should become `it`.
-  (transport === "sdk" ? it.fails : it)("connection resets on every attempt: the UnsealError names the reset, not a timeout", async () => {
+  // Both paths name a reset, though the SDK renames ECONNRESET errors to "TimeoutError": src/runtime/errors.ts reads
+  // the Node code first.
+  it("connection resets on every attempt: the UnsealError names the reset, not a timeout", async () => {
     const { outcome } = await run([], "reset", { maxAttempts: 2, timeoutMs: 8000 });
     expect(outcome).toMatchObject({ ok: false, name: "UnsealError", code: "ECONNRESET", variable: "DB_PASSWORD" });
     expect((outcome as { message: string }).message).toMatch(/DB_PASSWORD: .*ECONNRESET/);
