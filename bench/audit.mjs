@@ -72,7 +72,7 @@ async function auditOnce({ perRegion, rttMs, serviceMs, dir, i }) {
 
 /** Run the benchmark at BENCH_AUDIT_FUNCTIONS per region (default 5,000); returns rows for bench/run.mjs. */
 export default async function run({
-  samples = Number(process.env.BENCH_AUDIT_SAMPLES ?? 1),
+  samples = Number(process.env.BENCH_AUDIT_SAMPLES ?? 3),
   perRegion = Number(process.env.BENCH_AUDIT_FUNCTIONS ?? 5000),
   rttMs = Number(process.env.BENCH_RTT_MS ?? 10),
   serviceMs = Number(process.env.BENCH_SERVICE_MS ?? 2),
