@@ -9,9 +9,9 @@
  * @module
  */
 import type { KMSClient } from "@aws-sdk/client-kms";
-import { readFileSync } from "node:fs";
 import { EnvsealError } from "../core/errors.js";
-import { checkEndpoint, tlsAgentOptions } from "../transport/tls.js";
+import { tlsAgentOptions } from "../transport/tls.js";
+import { caBundle, kmsEndpointFromEnv } from "./env.js";
 import { DEFAULT_MAX_ATTEMPTS, DEFAULT_MAX_CONNECTIONS } from "./options.js";
 
 /** Open one ciphertext blob bound to `context`; rejects with the transport's own error (mapped by the caller). */
@@ -41,25 +41,6 @@ async function importKms(): Promise<KmsModule> {
     });
   });
   return kmsModule;
-}
-
-/** The KMS endpoint from `AWS_ENDPOINT_URL_KMS` or `AWS_ENDPOINT_URL`, checked against the transport policy. */
-export function kmsEndpointFromEnv(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  for (const name of ["AWS_ENDPOINT_URL_KMS", "AWS_ENDPOINT_URL"]) {
-    const value = env[name];
-    if (value) return checkEndpoint(value, name).toString();
-  }
-  return undefined;
-}
-
-function caBundle(): string | undefined {
-  const file = process.env.AWS_CA_BUNDLE;
-  if (!file) return undefined;
-  try {
-    return readFileSync(file, "utf8");
-  } catch (err) {
-    throw new EnvsealError(`cannot read the CA bundle named by AWS_CA_BUNDLE (${file})`, { hint: "point AWS_CA_BUNDLE at a readable PEM file", cause: err });
-  }
 }
 
 async function createDefaultClient(settings: DefaultClientSettings): Promise<KMSClient> {

@@ -12,10 +12,9 @@
  */
 import type { Agent as HttpAgent, IncomingMessage } from "node:http";
 import type { Agent as HttpsAgent } from "node:https";
-import { readFileSync } from "node:fs";
-import { EnvsealError } from "../core/errors.js";
 import { tlsAgentOptions } from "../transport/tls.js";
-import { type DecryptFn, type DefaultClientSettings, kmsEndpointFromEnv } from "./decrypt.js";
+import type { DecryptFn, DefaultClientSettings } from "./decrypt.js";
+import { caBundle, kmsEndpointFromEnv } from "./env.js";
 import { DEFAULT_MAX_ATTEMPTS, DEFAULT_MAX_CONNECTIONS } from "./options.js";
 import { type Credentials, signPost } from "./sigv4.js";
 
@@ -66,16 +65,6 @@ interface Transport {
   httpRequest: typeof import("node:http").request;
 }
 let transport: Promise<Transport> | undefined;
-
-function caBundle(): string | undefined {
-  const file = process.env.AWS_CA_BUNDLE;
-  if (!file) return undefined;
-  try {
-    return readFileSync(file, "utf8");
-  } catch (err) {
-    throw new EnvsealError(`cannot read the CA bundle named by AWS_CA_BUNDLE (${file})`, { hint: "point AWS_CA_BUNDLE at a readable PEM file", cause: err });
-  }
-}
 
 async function createTransport(settings: DefaultClientSettings): Promise<Transport> {
   const [https, http] = await Promise.all([import("node:https"), import("node:http")]);
