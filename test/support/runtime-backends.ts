@@ -13,6 +13,7 @@ import { DecryptCommand, KMSClient } from "@aws-sdk/client-kms";
 import { mockClient } from "aws-sdk-client-mock";
 import { SignatureV4 } from "@smithy/signature-v4";
 import type { FakeVault } from "./runtime.js";
+import { resetSecrets } from "../../src/runtime/load.js";
 
 /** What a Decrypt carried, on either path. */
 export interface DecryptInput {
@@ -201,4 +202,15 @@ function leanBackend(): KmsBackend {
 /** Both paths; use with `describe.each(kmsBackends())`. */
 export function kmsBackends(): KmsBackend[] {
   return [sdkBackend(), leanBackend()];
+}
+
+/**
+ * A clean Lambda-like environment for a runtime unit test: the cache reset, region and function name set, the
+ * manifest, bundle and endpoint variables cleared. Call in `beforeEach`; `vi.unstubAllEnvs()` undoes it.
+ */
+export function resetRuntimeEnv(functionName: string): void {
+  resetSecrets();
+  vi.stubEnv("AWS_REGION", "us-east-1");
+  vi.stubEnv("AWS_LAMBDA_FUNCTION_NAME", functionName);
+  for (const name of ["ENVSEAL_SEALED", "ENVSEAL_BUNDLE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_KMS"]) vi.stubEnv(name, undefined);
 }

@@ -3,7 +3,7 @@ import { inspect } from "node:util";
 import { loadSecrets, resetSecrets, UnsealError } from "../../src/runtime/index.js";
 import { canary, expectNoCanary } from "../support/canary.js";
 import { fakeVault, kmsError, type FakeVault } from "../support/runtime.js";
-import { kmsBackends } from "../support/runtime-backends.js";
+import { kmsBackends, resetRuntimeEnv } from "../support/runtime-backends.js";
 
 const backends = kmsBackends();
 const FN = "orders-api";
@@ -27,14 +27,8 @@ describe.each(backends)("loadSecrets errors ($transport)", (kms) => {
   afterAll(() => kms.stop());
   let vault: FakeVault;
   beforeEach(() => {
-    resetSecrets();
+    resetRuntimeEnv(FN);
     vault = fakeVault();
-    vi.stubEnv("AWS_REGION", "us-east-1");
-    vi.stubEnv("AWS_LAMBDA_FUNCTION_NAME", FN);
-    vi.stubEnv("ENVSEAL_SEALED", undefined);
-    vi.stubEnv("ENVSEAL_BUNDLE", undefined);
-    vi.stubEnv("AWS_ENDPOINT_URL", undefined);
-    vi.stubEnv("AWS_ENDPOINT_URL_KMS", undefined);
     kms.reset();
   });
   afterEach(() => {

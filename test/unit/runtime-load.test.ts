@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { KMSClient, type DecryptCommandInput } from "@aws-sdk/client-kms";
 import { loadSecrets, resetSecrets, UnsealError } from "../../src/runtime/index.js";
 import { fakeVault, kmsError, type FakeVault } from "../support/runtime.js";
-import { kmsBackends } from "../support/runtime-backends.js";
+import { kmsBackends, resetRuntimeEnv } from "../support/runtime-backends.js";
 
 const backends = kmsBackends();
 const FN = "orders-api";
@@ -12,14 +12,8 @@ describe.each(backends)("loadSecrets ($transport)", (kms) => {
   afterAll(() => kms.stop());
   let vault: FakeVault;
   beforeEach(() => {
-    resetSecrets();
+    resetRuntimeEnv(FN);
     vault = fakeVault();
-    vi.stubEnv("AWS_REGION", "us-east-1");
-    vi.stubEnv("AWS_LAMBDA_FUNCTION_NAME", FN);
-    vi.stubEnv("ENVSEAL_SEALED", undefined);
-    vi.stubEnv("ENVSEAL_BUNDLE", undefined);
-    vi.stubEnv("AWS_ENDPOINT_URL", undefined);
-    vi.stubEnv("AWS_ENDPOINT_URL_KMS", undefined);
     kms.reset();
     kms.install(vault);
   });

@@ -1,9 +1,9 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import middy from "@middy/core";
-import { getSecret, loadSecrets, resetSecrets, withSecrets, UnsealError, type Secrets } from "../../src/runtime/index.js";
+import { getSecret, loadSecrets, withSecrets, UnsealError, type Secrets } from "../../src/runtime/index.js";
 import { envsealMiddleware } from "../../src/runtime/middy.js";
 import { fakeVault, type FakeVault } from "../support/runtime.js";
-import { kmsBackends } from "../support/runtime-backends.js";
+import { kmsBackends, resetRuntimeEnv } from "../support/runtime-backends.js";
 
 const backends = kmsBackends();
 const FN = "orders-api";
@@ -17,13 +17,8 @@ describe.each(backends)("getSecret, withSecrets and the middy middleware ($trans
   afterAll(() => kms.stop());
   let vault: FakeVault;
   beforeEach(() => {
-    resetSecrets();
+    resetRuntimeEnv(FN);
     vault = fakeVault();
-    vi.stubEnv("AWS_REGION", "us-east-1");
-    vi.stubEnv("AWS_LAMBDA_FUNCTION_NAME", FN);
-    vi.stubEnv("AWS_ENDPOINT_URL", undefined);
-    vi.stubEnv("AWS_ENDPOINT_URL_KMS", undefined);
-    vi.stubEnv("ENVSEAL_BUNDLE", undefined);
     vi.stubEnv("DB_PASSWORD", vault.seal("pw", FN));
     vi.stubEnv("API_KEY", vault.seal("ak", FN));
     vi.stubEnv("ENVSEAL_SEALED", "API_KEY,DB_PASSWORD");
