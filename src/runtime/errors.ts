@@ -96,9 +96,34 @@ export function toUnsealError(err: unknown, at: UnsealFailure): UnsealError {
   if (code === "CredentialsProviderError" || code === "UnrecognizedClientException" || code === "ExpiredTokenException" || code === "InvalidSignatureException") {
     return make(`KMS rejected or found no credentials (${code})`, "the execution role's credentials come from the Lambda environment; outside Lambda set AWS credentials", code);
   }
-  if (sys === "EPROTO" || /^(ERR_SSL|ERR_TLS|CERT_|DEPTH_ZERO|SELF_SIGNED|UNABLE_TO_VERIFY)/.test(sys)) {
+  if (isTlsFailureCode(sys)) {
+    const explained = (err as Record<symbol, unknown> | undefined)?.[TLS_EXPLANATION];
+    if (typeof explained === "string") {
+      return make(`KMS at ${explainedHost(err)}: ${explained}`, "KMS endpoints must offer TLS 1.2+ with forward-secret suites and a trusted certificate (AWS_CA_BUNDLE for a private CA)", sys);
+    }
     return make(`the TLS connection to KMS was refused by envseal's policy or failed verification (${sys})`, "KMS endpoints must offer TLS 1.2+ with forward-secret suites and a trusted certificate (AWS_CA_BUNDLE for a private CA)", sys);
   }
   const status = (err as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata?.httpStatusCode;
   return make(`kms:Decrypt failed (${code}${status ? `, HTTP ${status}` : ""})`, "the next invocation retries; see the cause's request id for AWS support");
+}
+
+/** Where the lean path puts its explanation of a refused TLS handshake (what the peer offered); never a value. */
+export const TLS_EXPLANATION = Symbol.for("envseal.tlsExplanation");
+const TLS_HOST = Symbol.for("envseal.tlsHost");
+
+/** Node and OpenSSL codes of TLS failures. */
+export function isTlsFailureCode(code: string | undefined): boolean {
+  return code !== undefined && (code === "EPROTO" || /^(ERR_SSL|ERR_TLS|CERT_|DEPTH_ZERO|SELF_SIGNED|UNABLE_TO_VERIFY)/.test(code));
+}
+
+/** Attach an explanation of a TLS failure to `err` for {@link toUnsealError}. */
+export function explainTlsFailure(err: unknown, host: string, message: string): void {
+  if (typeof err !== "object" || err === null) return;
+  Object.defineProperty(err, TLS_EXPLANATION, { value: message, enumerable: false, configurable: true });
+  Object.defineProperty(err, TLS_HOST, { value: host, enumerable: false, configurable: true });
+}
+
+function explainedHost(err: unknown): string {
+  const host = (err as Record<symbol, unknown>)[TLS_HOST];
+  return typeof host === "string" ? host : "its endpoint";
 }

@@ -15,6 +15,7 @@ import type { Agent as HttpsAgent } from "node:https";
 import { tlsAgentOptions } from "../transport/tls.js";
 import type { DecryptFn, DefaultClientSettings } from "./decrypt.js";
 import { caBundle, kmsEndpointFromEnv } from "./env.js";
+import { explainTlsFailure, isTlsFailureCode } from "./errors.js";
 import { DEFAULT_MAX_ATTEMPTS, DEFAULT_MAX_CONNECTIONS } from "./options.js";
 import { type Credentials, signPost } from "./sigv4.js";
 
@@ -207,9 +208,24 @@ export function leanDecrypt(target: LeanTarget, settings: DefaultClientSettings)
       try {
         return await post(t, target, body, settings.timeoutMs, signal);
       } catch (err) {
-        if (attempt >= maxAttempts || signal.aborted || !isRetryable(err)) throw err;
+        if (attempt >= maxAttempts || signal.aborted || !isRetryable(err)) throw await explainTls(err, target.url);
         await sleep(Math.random() * Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** (attempt - 1)), signal);
       }
     }
   };
+}
+
+/**
+ * A refused TLS handshake gets what the peer offered ("the endpoint offered TLS 1.1; envseal requires 1.2+"): one
+ * extra handshake, made only on this failure path, by the same probe the CLI uses (loaded only now).
+ */
+async function explainTls(err: unknown, url: URL): Promise<unknown> {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (url.protocol !== "https:" || typeof code !== "string" || !isTlsFailureCode(code)) return err;
+  const [{ annotateTlsRefusal }, { describeTlsFailure }] = await Promise.all([import("../transport/probe.js"), import("../transport/tls-errors.js")]);
+  const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
+  await annotateTlsRefusal(err, { host, port: Number(url.port || 443) });
+  const tls = describeTlsFailure(err);
+  if (tls) explainTlsFailure(err, url.port ? `${host}:${url.port}` : host, tls.message);
+  return err;
 }

@@ -7,8 +7,7 @@
  * SDK-free, like `tls.ts`, so the runtime may use it too.
  * @module
  */
-import { connect, type TLSSocket } from "node:tls";
-import { isIP } from "node:net";
+import type { TLSSocket } from "node:tls";
 
 /** What a peer chose when offered everything. */
 export interface TlsPeerOffer {
@@ -41,7 +40,9 @@ const NAME = /^[A-Za-z0-9._-]{1,64}$/;
  * const offer = await probeTlsPeer({ host: "legacy.example.com", port: 443 }); // { protocol: "TLSv1.1", ... }
  * ```
  */
-export function probeTlsPeer(target: ProbeTarget, timeoutMs = PROBE_TIMEOUT_MS): Promise<TlsPeerOffer | undefined> {
+export async function probeTlsPeer(target: ProbeTarget, timeoutMs = PROBE_TIMEOUT_MS): Promise<TlsPeerOffer | undefined> {
+  // Loaded here, not at the top: the runtime reaches this module only after a refused handshake.
+  const [{ connect }, { isIP }] = await Promise.all([import("node:tls"), import("node:net")]);
   return new Promise((resolve) => {
     let socket: TLSSocket | undefined;
     const finish = (offer: TlsPeerOffer | undefined) => {
