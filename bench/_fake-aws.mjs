@@ -11,17 +11,15 @@
 // TooManyRequestsException above `lambdaRps` (15), KMS answers ThrottlingException above `kmsRps` (shared by the
 // cryptographic operations). Counters: calls per operation and region, throttled answers, TCP connections, TLS
 // handshakes (and resumed sessions).
-import { createCipheriv, createDecipheriv, randomBytes, randomUUID } from "node:crypto";
-import { execFileSync } from "node:child_process";
+import { randomUUID } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer as createHttpsServer } from "node:https";
 import { createServer as createTcpServer, connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fakeKmsCipher, throwawayCert } from "./_fake-crypto.mjs";
 
-const MAGIC = Buffer.from("FAKEKMS1");
 const ACCOUNT = "111122223333";
-const aad = (context = {}) => Buffer.from(JSON.stringify(Object.keys(context).sort().map((k) => [k, context[k]])));
 
 /** A token bucket: `rate` per second, `burst` at most. */
 function bucket(rate, burst = rate) {
@@ -58,13 +56,8 @@ function delayedPipe(from, to, delayMs, firstExtraMs) {
  */
 export async function startFakeAws({ rttMs = 10, serviceMs = 2, lambdaRps = 15, kmsRps = 5500, functions = {} } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "envseal-bench-aws-"));
-  const certFile = join(dir, "cert.pem");
-  const keyFile = join(dir, "key.pem");
-  execFileSync("openssl", [
-    "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1",
-    "-keyout", keyFile, "-out", certFile, "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
-  ], { stdio: "ignore" });
-  const masterKey = randomBytes(32);
+  const { certFile, keyFile } = throwawayCert(dir);
+  const { encrypt, decrypt } = fakeKmsCipher();
   const counters = { connections: 0, handshakes: 0, resumed: 0, calls: {}, throttled: {}, leanDecrypts: 0 };
   const count = (table, key) => (table[key] = (table[key] ?? 0) + 1);
   const lambdaBuckets = new Map();
@@ -77,24 +70,6 @@ export async function startFakeAws({ rttMs = 10, serviceMs = 2, lambdaRps = 15, 
   for (const [region, list] of Object.entries(functions)) for (const f of list) fns.set(`${region}/${f.FunctionName}`, f);
 
   const keyArn = (region, id) => `arn:aws:kms:${region}:${ACCOUNT}:key/${id}`;
-  const encrypt = (plaintext, context) => {
-    const iv = randomBytes(12);
-    const cipher = createCipheriv("aes-256-gcm", masterKey, iv);
-    cipher.setAAD(aad(context));
-    const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
-    return Buffer.concat([MAGIC, randomBytes(24), iv, cipher.getAuthTag(), body]);
-  };
-  const decrypt = (blob, context) => {
-    if (blob.length < 60 || !blob.subarray(0, 8).equals(MAGIC)) return undefined;
-    try {
-      const d = createDecipheriv("aes-256-gcm", masterKey, blob.subarray(32, 44));
-      d.setAAD(aad(context));
-      d.setAuthTag(blob.subarray(44, 60));
-      return Buffer.concat([d.update(blob.subarray(60)), d.final()]);
-    } catch {
-      return undefined;
-    }
-  };
 
   const kms = (op, region, input, lean) => {
     if (["Decrypt", "Encrypt", "GenerateDataKey", "ReEncrypt"].includes(op) && !take(kmsBuckets, region, kmsRps)) {

@@ -1,53 +1,21 @@
 // A local HTTPS fake of KMS Encrypt/Decrypt for benchmarks: really encrypts (AES-256-GCM, the encryption context as
 // additional authenticated data, so a wrong context fails like KMS's InvalidCiphertextException), with injected latency.
 // Throwaway self-signed certificate from `openssl req -x509`, trusted by children through NODE_EXTRA_CA_CERTS.
-import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
-import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fakeKmsCipher, throwawayCert } from "./_fake-crypto.mjs";
 
 const KEY_ARN = "arn:aws:kms:us-east-1:111122223333:key/bench-0000-0000-0000-000000000000";
-const MAGIC = Buffer.from("FAKEKMS1");
-
-/** Canonical bytes of an encryption context (sorted keys). */
-function aad(context = {}) {
-  return Buffer.from(JSON.stringify(Object.keys(context).sort().map((k) => [k, context[k]])));
-}
 
 /** Start the fake on 127.0.0.1; returns its URL, the CA file, seal(), counters and close(). */
 export async function startFakeKms({ latencyMs = 10 } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "envseal-bench-"));
-  const certFile = join(dir, "cert.pem");
-  const keyFile = join(dir, "key.pem");
-  execFileSync("openssl", [
-    "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1",
-    "-keyout", keyFile, "-out", certFile, "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
-  ], { stdio: "ignore" });
-  const masterKey = randomBytes(32);
+  const { certFile, keyFile } = throwawayCert(dir);
+  const { encrypt, decrypt } = fakeKmsCipher();
   const counters = { connections: 0, requests: 0, leanRequests: 0 };
 
-  const encrypt = (plaintext, context) => {
-    const iv = randomBytes(12);
-    const cipher = createCipheriv("aes-256-gcm", masterKey, iv);
-    cipher.setAAD(aad(context));
-    const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
-    return Buffer.concat([MAGIC, randomBytes(24), iv, cipher.getAuthTag(), body]);
-  };
-  const decrypt = (blob, context) => {
-    if (blob.length < 60 || !blob.subarray(0, 8).equals(MAGIC)) return undefined;
-    const iv = blob.subarray(32, 44);
-    const tag = blob.subarray(44, 60);
-    try {
-      const decipher = createDecipheriv("aes-256-gcm", masterKey, iv);
-      decipher.setAAD(aad(context));
-      decipher.setAuthTag(tag);
-      return Buffer.concat([decipher.update(blob.subarray(60)), decipher.final()]);
-    } catch {
-      return undefined;
-    }
-  };
 
   const server = createServer({ key: readFileSync(keyFile), cert: readFileSync(certFile), minVersion: "TLSv1.2" }, (req, res) => {
     const chunks = [];
