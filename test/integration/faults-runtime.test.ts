@@ -2,50 +2,15 @@
  * The runtime (`dist/runtime`, in a child process like a Lambda init) against KMS through the fault-injecting proxy:
  * it retries with the SDK's strategy and succeeds, or raises `UnsealError` naming the variable and the cause.
  */
-import { spawn } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EncryptCommand, type KMSClient } from "@aws-sdk/client-kms";
-import { createKey, motoAvailable, motoClients, startMoto, TEST_CREDENTIALS, type Moto } from "../support/moto.js";
+import { createKey, motoAvailable, motoClients, startMoto, type Moto } from "../support/moto.js";
+import { unsealInChild } from "../support/runtime-child.js";
 import { startAwsProxy, type AwsProxy, type Fault } from "../support/aws-proxy.js";
 import { canary, expectNoCanary } from "../support/canary.js";
 
-const RUNTIME = fileURLToPath(new URL("../../dist/runtime/index.js", import.meta.url));
 const DECRYPT = "kms:Decrypt";
 const FN = "runtime-faults-fn";
-
-/** What `loadSecrets` gave in the child: the secrets, or the error's class, code, variable and message. */
-type Outcome = { ok: true; secrets: Record<string, string> } | { ok: false; name: string; code: string; variable: string; message: string };
-
-/** Run `loadSecrets(options)` in a fresh Node process with the function's variables and KMS at `kmsUrl`. */
-function unsealInChild(kmsUrl: string, variables: Record<string, string>, options: Record<string, unknown>): Promise<{ outcome: Outcome; stderr: string }> {
-  const script = `
-    import { loadSecrets } from ${JSON.stringify(RUNTIME)};
-    try {
-      process.stdout.write(JSON.stringify({ ok: true, secrets: await loadSecrets(${JSON.stringify(options)}) }));
-    } catch (e) {
-      process.stdout.write(JSON.stringify({ ok: false, name: e.name, code: e.code, variable: e.variable, message: e.message }));
-    }`;
-  const env = {
-    PATH: process.env.PATH ?? "",
-    ...variables,
-    AWS_LAMBDA_FUNCTION_NAME: FN,
-    AWS_REGION: "us-east-1",
-    AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
-    AWS_ENDPOINT_URL_KMS: kmsUrl,
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
-  };
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--input-type=module", "-e", script], { env, stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
-    child.on("error", reject);
-    child.on("close", () => resolve({ outcome: JSON.parse(out) as Outcome, stderr: err }));
-  });
-}
 
 describe.skipIf(!motoAvailable()).each(["sdk", "lean"] as const)("runtime (kmsTransport %s) under KMS faults: retries then succeeds, or UnsealError naming the cause", (transport) => {
   let moto: Moto;
@@ -74,7 +39,7 @@ describe.skipIf(!motoAvailable()).each(["sdk", "lean"] as const)("runtime (kmsTr
     proxy.clearFaults();
     proxy.resetCounters();
     proxy.schedule(DECRYPT, faults, then);
-    const r = await unsealInChild(proxy.url, variables, { ...options, kmsTransport: transport });
+    const r = await unsealInChild(proxy, FN, variables, { ...options, kmsTransport: transport });
     // Everything but the secrets a successful load returns must be free of the plaintext.
     captured.push(r.outcome.ok ? "" : JSON.stringify(r.outcome), r.stderr);
     return { outcome: r.outcome, counted: proxy.counters(DECRYPT) };

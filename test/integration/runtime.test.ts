@@ -5,7 +5,8 @@ import { encodeBundle, encodeSealed, encryptionContext } from "../../src/core/fo
 import { canary, expectNoCanary } from "../support/canary.js";
 import { runBuiltCli } from "../support/cli.js";
 import { createFunction, createKey, motoAvailable, motoClients, startMoto, type Moto } from "../support/moto.js";
-import { awscliAvailable, awscliSeal, CJS_DRIVER, DIST, ESM_DRIVER, lambdaEnv as motoLambdaEnv, runNode, sha256 } from "../support/runtime-moto.js";
+import { CJS_DRIVER, DIST, ESM_DRIVER, lambdaEnv as motoLambdaEnv, runNode, sha256 } from "../support/runtime-moto.js";
+import { awscliAvailable, awsEncrypt } from "../support/awscli.js";
 
 const FN = "orders-api";
 
@@ -33,7 +34,7 @@ describe.skipIf(!motoAvailable())("envseal/runtime against moto", () => {
     // A console-style value (awscli, no manifest entry) and a bundle built here with KMS Encrypt.
     const current = (await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: FN }))).Environment?.Variables ?? {};
     const consoleToken = awscliAvailable()
-      ? awscliSeal(moto, "alias/app", FN, values.CONSOLE_TOKEN)
+      ? awsEncrypt(moto, "alias/app", values.CONSOLE_TOKEN, FN)
       : encodeSealed((await kms.send(new EncryptCommand({ KeyId: "alias/app", Plaintext: Buffer.from(values.CONSOLE_TOKEN), EncryptionContext: encryptionContext(FN) }))).CiphertextBlob!);
     const bundle = await kms.send(
       new EncryptCommand({ KeyId: key.arn, Plaintext: encodeBundle({ STRIPE_KEY: values.STRIPE_KEY, SMTP_PASS: values.SMTP_PASS }), EncryptionContext: encryptionContext(FN) }),

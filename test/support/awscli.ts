@@ -37,17 +37,18 @@ export function awsDecrypt(moto: Moto, sealed: string, functionName: string): { 
   }
 }
 
-/** Seal a value with awscli the way the Lambda console's helper does (context LambdaFunctionName). */
+/**
+ * Seal a value with awscli the way the Lambda console's helper does (context LambdaFunctionName). The plaintext goes
+ * through stdin (`cat |` gives aws a real pipe: Node's stdio pipes are sockets, which /dev/stdin cannot open), never
+ * into a file or argv.
+ */
 export function awsEncrypt(moto: Moto, keyId: string, plaintext: string, functionName: string): string {
-  const dir = mkdtempSync(join(tmpdir(), "envseal-awscli-"));
-  try {
-    const file = join(dir, "plain");
-    writeFileSync(file, plaintext, { mode: 0o600 });
-    return aws(moto, [
-      "kms", "encrypt", "--key-id", keyId, "--plaintext", `fileb://${file}`,
-      "--encryption-context", `LambdaFunctionName=${functionName}`, "--query", "CiphertextBlob", "--output", "text",
-    ]).trim();
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const r = spawnSync(
+    "sh",
+    ["-c", 'cat | aws "$@"', "sh", "kms", "encrypt", "--key-id", keyId, "--plaintext", "fileb:///dev/stdin",
+      "--encryption-context", `LambdaFunctionName=${functionName}`, "--endpoint-url", moto.url, "--query", "CiphertextBlob", "--output", "text"],
+    { input: plaintext, encoding: "utf8", env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ...moto.env() } },
+  );
+  if (r.status !== 0) throw new Error(`aws kms encrypt failed (${r.status}): ${r.stderr}`);
+  return r.stdout.trim();
 }

@@ -1,49 +1,45 @@
 /**
- * Run the built runtime (`dist/runtime/index.js`) in a child Node process with a Lambda-like environment:
- * the function's variables, AWS_LAMBDA_FUNCTION_NAME, region, credentials and the KMS endpoint.
+ * Run `loadSecrets()` of the built runtime (`dist/runtime/index.js`) in a fresh Node process with a Lambda-like
+ * environment, as at a cold start, and report what it gave: the secrets, or the error's class, code, variable, message.
  */
-import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import type { Moto } from "./moto.js";
+import { lambdaEnv, runNode } from "./runtime-moto.js";
 import { recordOutput } from "./canary.js";
 
 const RUNTIME = fileURLToPath(new URL("../../dist/runtime/index.js", import.meta.url));
 
-/** Open every secret of a function the way a handler would; resolves the plaintext map or the error text. */
-export function loadInChild(
-  moto: Moto,
+/** What `loadSecrets` gave in the child. */
+export type Outcome = { ok: true; secrets: Record<string, string> } | { ok: false; name: string; code: string; variable: string; message: string };
+
+/** `loadSecrets(options)` in a child with the function's variables and KMS at `kms.url` (moto, or a proxy in front of it). */
+export async function unsealInChild(
+  kms: { url: string },
+  functionName: string,
+  variables: Record<string, string>,
+  options: Record<string, unknown> = {},
+): Promise<{ outcome: Outcome; stderr: string }> {
+  const script = `
+    import { loadSecrets } from ${JSON.stringify(RUNTIME)};
+    try {
+      process.stdout.write(JSON.stringify({ ok: true, secrets: await loadSecrets(${JSON.stringify(options)}) }));
+    } catch (e) {
+      process.stdout.write(JSON.stringify({ ok: false, name: e.name, code: e.code, variable: e.variable, message: e.message }));
+    }`;
+  const run = await runNode(["--input-type=module", "-e", script], lambdaEnv(kms, functionName, variables));
+  if (run.code !== 0 || !run.stdout) throw new Error(`runtime child exited ${run.code}: ${run.stderr}`);
+  const outcome = JSON.parse(run.stdout) as Outcome;
+  // A failed load's error goes to the leak scanner; a successful one's stdout is the secrets themselves.
+  if (!outcome.ok) recordOutput(`runtime child for ${functionName} (error)`, JSON.stringify(outcome));
+  return { outcome, stderr: run.stderr };
+}
+
+/** The secrets a cold start opens, or the error message; shorthand over {@link unsealInChild}. */
+export async function loadInChild(
+  kms: { url: string },
   functionName: string,
   variables: Record<string, string>,
   options: Record<string, unknown> = {},
 ): Promise<{ code: number; secrets?: Record<string, string>; stderr: string }> {
-  const script = `
-    import { loadSecrets } from ${JSON.stringify(RUNTIME)};
-    try {
-      const s = await loadSecrets(${JSON.stringify(options)});
-      process.stdout.write(JSON.stringify(s));
-    } catch (e) {
-      process.stderr.write(String(e && e.message));
-      process.exitCode = 1;
-    }`;
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? "",
-    ...variables,
-    AWS_LAMBDA_FUNCTION_NAME: functionName,
-    AWS_REGION: "us-east-1",
-    AWS_ACCESS_KEY_ID: moto.env().AWS_ACCESS_KEY_ID as string,
-    AWS_SECRET_ACCESS_KEY: moto.env().AWS_SECRET_ACCESS_KEY as string,
-    AWS_ENDPOINT_URL_KMS: moto.url,
-  };
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--input-type=module", "-e", script], { env, stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => {
-      recordOutput(`runtime child for ${functionName} (stderr)`, err);
-      resolve({ code: code ?? -1, ...(code === 0 ? { secrets: JSON.parse(out) as Record<string, string> } : {}), stderr: err });
-    });
-  });
+  const { outcome, stderr } = await unsealInChild(kms, functionName, variables, options);
+  return outcome.ok ? { code: 0, secrets: outcome.secrets, stderr } : { code: 1, stderr: outcome.message };
 }

@@ -1,18 +1,18 @@
 /**
- * Runtime integration helpers: run a Node child with a Lambda-like environment, and seal with awscli the way the
- * Lambda console's helper does (the plaintext goes through stdin, never into a file or argv).
+ * Runtime integration helpers: run a Node child with a Lambda-like environment (the built runtime, as at a cold start).
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { fileURLToPath } from "node:url";
-import { TEST_CREDENTIALS, type Moto } from "./moto.js";
+import { TEST_CREDENTIALS } from "./moto.js";
+import { recordOutput } from "./canary.js";
 
 export const DIST = fileURLToPath(new URL("../../dist", import.meta.url));
 export const ESM_DRIVER = fileURLToPath(new URL("./runtime-driver.mjs", import.meta.url));
 export const CJS_DRIVER = fileURLToPath(new URL("./runtime-driver.cjs", import.meta.url));
 
-/** The environment Lambda gives a function: its name, region, role credentials, and its variables. */
-export function lambdaEnv(moto: Moto, functionName: string, variables: Record<string, string>, region = "us-east-1"): Record<string, string> {
+/** The environment Lambda gives a function: its name, region, role credentials, and its variables; KMS at `kms.url`. */
+export function lambdaEnv(kms: { url: string }, functionName: string, variables: Record<string, string>, region = "us-east-1"): Record<string, string> {
   return {
     PATH: process.env.PATH ?? "",
     HOME: process.env.HOME ?? "/tmp",
@@ -21,7 +21,7 @@ export function lambdaEnv(moto: Moto, functionName: string, variables: Record<st
     AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
     AWS_SESSION_TOKEN: "test-session-token",
-    AWS_ENDPOINT_URL_KMS: moto.url,
+    AWS_ENDPOINT_URL_KMS: kms.url,
     AWS_EC2_METADATA_DISABLED: "true",
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
     ...variables,
@@ -35,7 +35,7 @@ export interface ChildRun {
   stderr: string;
 }
 
-/** Run `node ...args` with exactly `env`. */
+/** Run `node ...args` with exactly `env`; its stderr goes to the leak scanner. */
 export function runNode(args: readonly string[], env: Record<string, string>): Promise<ChildRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { env, stdio: ["ignore", "pipe", "pipe"] });
@@ -44,29 +44,14 @@ export function runNode(args: readonly string[], env: Record<string, string>): P
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     child.on("error", reject);
-    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    child.on("close", (code) => {
+      recordOutput(`node ${args.join(" ").slice(0, 80)} (stderr)`, stderr);
+      resolve({ code: code ?? -1, stdout, stderr });
+    });
   });
 }
 
 /** sha256 hex of a value, so a child can confirm a plaintext without printing it. */
 export function sha256(value: string): string {
   return createHash("sha256").update(value).digest("hex");
-}
-
-/** Seal `plaintext` with awscli v1 (`aws kms encrypt` with the function-name context), as the console's snippet does. */
-export function awscliSeal(moto: Moto, key: string, functionName: string, plaintext: string): string {
-  // `cat |` gives aws a real pipe on stdin: Node's stdio pipes are sockets, which /dev/stdin cannot open.
-  const r = spawnSync(
-    "sh",
-    ["-c", 'cat | aws "$@"', "sh", "kms", "encrypt", "--key-id", key, "--plaintext", "fileb:///dev/stdin", "--encryption-context", `LambdaFunctionName=${functionName}`,
-      "--endpoint-url", moto.url, "--query", "CiphertextBlob", "--output", "text"],
-    { input: plaintext, encoding: "utf8", env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ...moto.env() } },
-  );
-  if (r.status !== 0) throw new Error(`aws kms encrypt failed (${r.status}): ${r.stderr}`);
-  return r.stdout.trim();
-}
-
-/** True when awscli runs here. */
-export function awscliAvailable(): boolean {
-  return spawnSync("aws", ["--version"], { stdio: "ignore" }).status === 0;
 }
