@@ -4,6 +4,7 @@
 import { randomBytes } from "node:crypto";
 import { DecryptCommand, KMSClient, type DecryptCommandInput } from "@aws-sdk/client-kms";
 import type { AwsClientStub } from "aws-sdk-client-mock";
+import { sdkError } from "./sdk-errors.js";
 
 /** A plausible sealed value (base64 of 64 random bytes) that a {@link FakeVault} maps to a plaintext. */
 export interface FakeVault {
@@ -17,7 +18,7 @@ export interface FakeVault {
 
 /** A KMS error as the SDK throws it. */
 export function kmsError(name: string, message = `${name} from the mock`, status = 400): Error {
-  return Object.assign(new Error(message), { name, $fault: "client", $metadata: { httpStatusCode: status, requestId: "req-1" } });
+  return sdkError(name, status, message);
 }
 
 export function fakeVault(): FakeVault {

@@ -7,6 +7,7 @@ import { DecryptCommand, DescribeKeyCommand, EncryptCommand, KMSClient } from "@
 import { GetFunctionConfigurationCommand, LambdaClient, UpdateFunctionConfigurationCommand } from "@aws-sdk/client-lambda";
 import { runInProcess } from "../support/cli.js";
 import { canary, expectNoCanary } from "../support/canary.js";
+import { sdkError } from "../support/sdk-errors.js";
 import type { AwsDeps } from "../../src/ops/deps.js";
 import type { AwsOptions } from "../../src/transport/clients.js";
 
@@ -189,7 +190,7 @@ describe("bad input: one line, right exit code, no stack trace, nothing written"
   });
 
   it("AccessDenied from AWS exits 3 and names the permission", async () => {
-    lambdaMock.on(UpdateFunctionConfigurationCommand).rejects(Object.assign(new Error("denied"), { name: "AccessDeniedException", $metadata: { httpStatusCode: 403 } }));
+    lambdaMock.on(UpdateFunctionConfigurationCommand).rejects(sdkError("AccessDeniedException", 403));
     const r = await run(["push", "-f", "orders-api", "-k", "alias/app", "A1=xxxxxx"]);
     expect(r.code).toBe(3);
     expect(r.stderr).toContain("the caller lacks lambda:UpdateFunctionConfiguration on function orders-api");
@@ -232,7 +233,7 @@ describe("secrets stay out of output", () => {
 
   it("a value that an AWS error message echoes is redacted before printing", async () => {
     const secret = canary("echo");
-    kmsMock.on(EncryptCommand).rejects(Object.assign(new Error(`weird ${secret}`), { name: "WeirdServiceError", $metadata: { httpStatusCode: 500 } }));
+    kmsMock.on(EncryptCommand).rejects(sdkError("WeirdServiceError", 500, `weird ${secret}`));
     const r = await run(["--verbose", "push", "-f", "orders-api", "-k", "alias/app", "A1"], { stdin: secret });
     expect(r.code).toBe(3);
     expectNoCanary([secret], { stderr: r.stderr, stdout: r.stdout });

@@ -16,6 +16,7 @@ import {
   writeEnvironment,
   type FunctionState,
 } from "../../src/lambda/config.js";
+import { sdkError } from "../support/sdk-errors.js";
 import { AwsError } from "../../src/core/errors.js";
 
 const lambdaMock = mockClient(LambdaClient);
@@ -23,9 +24,6 @@ const FN_ARN = "arn:aws:lambda:eu-west-1:111122223333:function:orders-api";
 
 function config(vars: Record<string, string>, revision: string): FunctionConfiguration {
   return { FunctionName: "orders-api", FunctionArn: FN_ARN, Environment: { Variables: vars }, RevisionId: revision, LastUpdateStatus: "Successful" };
-}
-function awsError(name: string, status: number) {
-  return Object.assign(new Error(`${name} from service`), { name, $metadata: { httpStatusCode: status }, $fault: status >= 500 ? "server" : "client" });
 }
 /** The plan every writer of the race runs: add one variable to whatever is there. */
 const addOne = (s: FunctionState) => ({ variables: { ...s.variables, MINE: "m" } });
@@ -72,9 +70,9 @@ describe("writeEnvironment: retry policy on conflicts", () => {
       .resolves(config({}, "rev-final"));
     lambdaMock
       .on(UpdateFunctionConfigurationCommand)
-      .rejectsOnce(awsError("PreconditionFailedException", 412))
-      .rejectsOnce(awsError("PreconditionFailedException", 412))
-      .rejectsOnce(awsError("PreconditionFailedException", 412))
+      .rejectsOnce(sdkError("PreconditionFailedException", 412))
+      .rejectsOnce(sdkError("PreconditionFailedException", 412))
+      .rejectsOnce(sdkError("PreconditionFailedException", 412))
       .resolves({ RevisionId: "rev-5" });
 
     const result = await writeEnvironment(new LambdaClient({ region: "eu-west-1" }), initial(), addOne);
@@ -90,7 +88,7 @@ describe("writeEnvironment: retry policy on conflicts", () => {
 
   it(`gives up after ${DEFAULT_MAX_CONFLICT_ATTEMPTS} attempts by default, naming the count, having written nothing`, async () => {
     lambdaMock.on(GetFunctionConfigurationCommand).resolves(config({ A: "1" }, "rev-moving"));
-    lambdaMock.on(UpdateFunctionConfigurationCommand).rejects(awsError("PreconditionFailedException", 412));
+    lambdaMock.on(UpdateFunctionConfigurationCommand).rejects(sdkError("PreconditionFailedException", 412));
     const p = writeEnvironment(new LambdaClient({ region: "eu-west-1" }), initial(), addOne, { conflictBaseDelayMs: 1 });
     await expect(p).rejects.toBeInstanceOf(AwsError);
     await expect(p).rejects.toThrow(`kept changing under us (${DEFAULT_MAX_CONFLICT_ATTEMPTS} attempts); nothing was written`);
@@ -99,7 +97,7 @@ describe("writeEnvironment: retry policy on conflicts", () => {
 
   it("maxConflictAttempts bounds the attempts", async () => {
     lambdaMock.on(GetFunctionConfigurationCommand).resolves(config({ A: "1" }, "rev-moving"));
-    lambdaMock.on(UpdateFunctionConfigurationCommand).rejects(awsError("PreconditionFailedException", 412));
+    lambdaMock.on(UpdateFunctionConfigurationCommand).rejects(sdkError("PreconditionFailedException", 412));
     const p = writeEnvironment(new LambdaClient({ region: "eu-west-1" }), initial(), addOne, { maxConflictAttempts: 3, conflictBaseDelayMs: 1 });
     await expect(p).rejects.toThrow("(3 attempts)");
     expect(lambdaMock.commandCalls(UpdateFunctionConfigurationCommand)).toHaveLength(3);
@@ -108,7 +106,7 @@ describe("writeEnvironment: retry policy on conflicts", () => {
   it("a 409 waits for the update in progress with the SDK waiter, not with the 412 pause", async () => {
     const timers = vi.spyOn(globalThis, "setTimeout");
     lambdaMock.on(GetFunctionConfigurationCommand).resolves(config({ A: "1" }, "rev-2"));
-    lambdaMock.on(UpdateFunctionConfigurationCommand).rejectsOnce(awsError("ResourceConflictException", 409)).resolves({ RevisionId: "rev-3" });
+    lambdaMock.on(UpdateFunctionConfigurationCommand).rejectsOnce(sdkError("ResourceConflictException", 409)).resolves({ RevisionId: "rev-3" });
     const result = await writeEnvironment(new LambdaClient({ region: "eu-west-1" }), initial(), addOne);
     expect(result.attempts).toBe(2);
     expect(pauses(timers)).toEqual([]);
@@ -118,7 +116,7 @@ describe("writeEnvironment: retry policy on conflicts", () => {
   it("leaves transport faults to the SDK's retry strategy: a 500 or a throttle is not retried here", async () => {
     for (const [name, status] of [["ServiceException", 500], ["TooManyRequestsException", 429]] as const) {
       lambdaMock.reset();
-      lambdaMock.on(UpdateFunctionConfigurationCommand).rejects(awsError(name, status));
+      lambdaMock.on(UpdateFunctionConfigurationCommand).rejects(sdkError(name, status));
       await expect(writeEnvironment(new LambdaClient({ region: "eu-west-1" }), initial(), addOne)).rejects.toBeInstanceOf(AwsError);
       expect(lambdaMock.commandCalls(UpdateFunctionConfigurationCommand)).toHaveLength(1);
       expect(lambdaMock.commandCalls(GetFunctionConfigurationCommand)).toHaveLength(0);

@@ -17,6 +17,7 @@ import { show } from "../../src/ops/show.js";
 import { AwsError, InputError } from "../../src/core/errors.js";
 import type { AwsDeps } from "../../src/ops/deps.js";
 import { canary, expectNoCanary } from "../support/canary.js";
+import { sdkError } from "../support/sdk-errors.js";
 
 const kmsMock = mockClient(KMSClient);
 const lambdaMock = mockClient(LambdaClient);
@@ -27,7 +28,6 @@ const NEW = "arn:aws:kms:eu-west-1:111122223333:key/00000000-0000-0000-0000-0000
 const ROLE = "arn:aws:iam::111122223333:role/orders-api-role";
 const arn = (fn: string) => `arn:aws:lambda:eu-west-1:111122223333:function:${fn}`;
 const b64 = (tag: string) => Buffer.from(tag.padEnd(120, ".")).toString("base64");
-const err = (name: string, status = 400) => Object.assign(new Error(name), { name, $metadata: { httpStatusCode: status } });
 
 function fnConfig(name: string, vars: Record<string, string>, extra: Partial<FunctionConfiguration> = {}): FunctionConfiguration {
   return { FunctionName: name, FunctionArn: arn(name), Role: ROLE, Environment: { Variables: vars }, RevisionId: `${name}-r1`, LastUpdateStatus: "Successful", ...extra };
@@ -49,7 +49,7 @@ beforeEach(() => {
   opens.clear();
   kmsMock.on(DecryptCommand).callsFake(async (input) => {
     const plain = opens.get(Buffer.from(input.CiphertextBlob).toString("base64"));
-    if (plain === undefined) throw err("InvalidCiphertextException");
+    if (plain === undefined) throw sdkError("InvalidCiphertextException");
     return { Plaintext: new TextEncoder().encode(plain), KeyId: OLD };
   });
   lambdaMock.on(GetFunctionConfigurationCommand).resolves(fnConfig("any-fn", {}));
@@ -113,7 +113,7 @@ describe("rotate", () => {
       .on(GetFunctionConfigurationCommand)
       .resolvesOnce(fnConfig("orders-api", { A1: b64("a"), ENVSEAL_SEALED: "A1" }))
       .resolves(fnConfig("orders-api", { A1: b64("changed"), ENVSEAL_SEALED: "A1" }, { RevisionId: "r2" }));
-    lambdaMock.on(UpdateFunctionConfigurationCommand).rejectsOnce(err("PreconditionFailedException", 412)).resolves({});
+    lambdaMock.on(UpdateFunctionConfigurationCommand).rejectsOnce(sdkError("PreconditionFailedException", 412)).resolves({});
     const p = rotate(deps, { functionName: "orders-api", toKey: "alias/new" });
     await expect(p).rejects.toBeInstanceOf(AwsError);
     await expect(p).rejects.toThrow(/A1 changed on orders-api while rotate ran; nothing was written/);
@@ -121,7 +121,7 @@ describe("rotate", () => {
   });
 
   it("names kms:ReEncrypt* when ReEncrypt is denied", async () => {
-    kmsMock.on(ReEncryptCommand).rejects(err("AccessDeniedException"));
+    kmsMock.on(ReEncryptCommand).rejects(sdkError("AccessDeniedException"));
     await expect(rotate(deps, { functionName: "orders-api", toKey: "alias/new" })).rejects.toThrow(/A1: access denied: the caller lacks kms:ReEncrypt\*/);
   });
 });
@@ -186,7 +186,7 @@ describe("adopt", () => {
   });
 
   it("refuses a value that does not open for the function, writing nothing", async () => {
-    kmsMock.on(DecryptCommand).rejects(err("InvalidCiphertextException"));
+    kmsMock.on(DecryptCommand).rejects(sdkError("InvalidCiphertextException"));
     const p = adopt(deps, { functionName: "orders-api", names: ["CONSOLE1"] });
     await expect(p).rejects.toBeInstanceOf(InputError);
     await expect(p).rejects.toThrow(/CONSOLE1: the value does not open for function orders-api: sealed for another function name\?/);
@@ -254,7 +254,7 @@ describe("bundle", () => {
     const enc = kmsMock.commandCalls(EncryptCommand);
     expect(JSON.parse(Buffer.from(enc[0]!.args[0].input.Plaintext as Uint8Array).toString())).toEqual({ NEW_ONE: "new-value", OLD_ONE: "old-value" });
 
-    kmsMock.on(DecryptCommand).rejects(err("AccessDeniedException"));
+    kmsMock.on(DecryptCommand).rejects(sdkError("AccessDeniedException"));
     lambdaMock.resetHistory();
     const p = push(deps, { functionName: "orders-api", key: "alias/new", secrets: { NEW_ONE: "new-value" } });
     await expect(p).rejects.toThrow(/changing a function that has a bundle needs kms:Decrypt to open ENVSEAL_BUNDLE of orders-api, and it was denied/);
@@ -299,7 +299,7 @@ describe("bundle", () => {
     const r = await show(deps, { functionName: "orders-api" });
     expect(r.variables.map((v) => `${v.name}:${v.kind}`)).toEqual(["A_ONE:bundled", "ENVSEAL_BUNDLE:envseal"]);
     expect(JSON.stringify(r)).not.toContain("a-value");
-    kmsMock.on(DecryptCommand).rejects(err("AccessDeniedException"));
+    kmsMock.on(DecryptCommand).rejects(sdkError("AccessDeniedException"));
     const denied = await show(deps, { functionName: "orders-api" });
     expect(denied.bundleNote).toMatch(/not listed.*needs kms:Decrypt/);
   });

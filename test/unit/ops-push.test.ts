@@ -11,6 +11,7 @@ import { push } from "../../src/ops/push.js";
 import { AwsError, InputError } from "../../src/core/errors.js";
 import type { AwsDeps } from "../../src/ops/deps.js";
 import { canary, expectNoCanary } from "../support/canary.js";
+import { sdkError } from "../support/sdk-errors.js";
 
 const kmsMock = mockClient(KMSClient);
 const lambdaMock = mockClient(LambdaClient);
@@ -29,10 +30,6 @@ function config(vars: Record<string, string>, extra: Partial<FunctionConfigurati
     LastUpdateStatus: "Successful",
     ...extra,
   };
-}
-
-function awsError(name: string, status: number) {
-  return Object.assign(new Error(`${name} from service`), { name, $metadata: { httpStatusCode: status }, $fault: "client" });
 }
 
 beforeEach(() => {
@@ -93,7 +90,7 @@ describe("push", () => {
       .resolves(config({}, { RevisionId: "rev-final" }));
     lambdaMock
       .on(UpdateFunctionConfigurationCommand)
-      .rejectsOnce(awsError("PreconditionFailedException", 412))
+      .rejectsOnce(sdkError("PreconditionFailedException", 412))
       .resolves({ RevisionId: "rev-3" });
 
     await push(deps, { functionName: "orders-api", key: "alias/app", secrets: { TOKEN: "t0ken-value" } });
@@ -114,7 +111,7 @@ describe("push", () => {
       .resolves(config({ A: "1" }, { RevisionId: "rev-after-other-update" }));
     lambdaMock
       .on(UpdateFunctionConfigurationCommand)
-      .rejectsOnce(awsError("ResourceConflictException", 409))
+      .rejectsOnce(sdkError("ResourceConflictException", 409))
       .resolves({ RevisionId: "rev-9" });
 
     await push(deps, { functionName: "orders-api", key: "alias/app", secrets: { TOKEN: "t0ken-value" } });
@@ -124,7 +121,7 @@ describe("push", () => {
   });
 
   it("gives up after bounded conflicts with an AWS error and a clear message", async () => {
-    lambdaMock.on(UpdateFunctionConfigurationCommand).rejects(awsError("PreconditionFailedException", 412));
+    lambdaMock.on(UpdateFunctionConfigurationCommand).rejects(sdkError("PreconditionFailedException", 412));
     const p = push(deps, { functionName: "orders-api", key: "alias/app", secrets: { TOKEN: "t0ken-value" } });
     await expect(p).rejects.toBeInstanceOf(AwsError);
     const message = await p.then(() => "", (e: Error) => e.message);
@@ -177,7 +174,7 @@ describe("push", () => {
   });
 
   it("names kms:Encrypt when Encrypt is denied, and writes nothing", async () => {
-    kmsMock.on(EncryptCommand).rejects(awsError("AccessDeniedException", 400));
+    kmsMock.on(EncryptCommand).rejects(sdkError("AccessDeniedException", 400));
     const p = push(deps, { functionName: "orders-api", key: "alias/app", secrets: { TOKEN: "t0ken-value" } });
     await expect(p).rejects.toBeInstanceOf(AwsError);
     await expect(p).rejects.toThrow(/TOKEN: access denied: the caller lacks kms:Encrypt/);
@@ -185,14 +182,14 @@ describe("push", () => {
   });
 
   it("names lambda:UpdateFunctionConfiguration when the write is denied", async () => {
-    lambdaMock.on(UpdateFunctionConfigurationCommand).rejects(awsError("AccessDeniedException", 403));
+    lambdaMock.on(UpdateFunctionConfigurationCommand).rejects(sdkError("AccessDeniedException", 403));
     await expect(push(deps, { functionName: "orders-api", key: "alias/app", secrets: { TOKEN: "t0ken-value" } })).rejects.toThrow(
       /lacks lambda:UpdateFunctionConfiguration on function orders-api/,
     );
   });
 
   it("reports an unknown function as input error without encrypting", async () => {
-    lambdaMock.on(GetFunctionConfigurationCommand).rejects(awsError("ResourceNotFoundException", 404));
+    lambdaMock.on(GetFunctionConfigurationCommand).rejects(sdkError("ResourceNotFoundException", 404));
     const p = push(deps, { functionName: "nope-fn", key: "alias/app", secrets: { TOKEN: "t0ken-value" } });
     await expect(p).rejects.toBeInstanceOf(InputError);
     await expect(p).rejects.toThrow(/function nope-fn was not found/);
@@ -200,7 +197,7 @@ describe("push", () => {
   });
 
   it("reports an unknown key or alias as input error", async () => {
-    kmsMock.on(DescribeKeyCommand).rejects(awsError("NotFoundException", 400));
+    kmsMock.on(DescribeKeyCommand).rejects(sdkError("NotFoundException", 400));
     await expect(push(deps, { functionName: "orders-api", key: "alias/missing", secrets: { TOKEN: "t0ken-value" } })).rejects.toThrow(
       /KMS key alias\/missing was not found; |KMS key alias\/missing was not found/,
     );
