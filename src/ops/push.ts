@@ -144,7 +144,8 @@ async function planChange(deps: AwsDeps, req: PushRequest, key: KeyInfo | undefi
       if (!sealKey) throw new InputError("sealing the bundle needs --key", { hint: "pass --key with a customer managed KMS key" });
       bundle = await sealBundle(source, sealKey, state.name, entries);
     }
-    const remove = [...moveIn, ...Object.keys(secrets).filter((n) => manifest.includes(n))];
+    // A name that moves into the bundle leaves the variables, whether it was sealed there or plain.
+    const remove = [...new Set([...moveIn, ...Object.keys(secrets).filter((n) => n in vars)])];
     return {
       change: { plain, remove, bundle },
       storage,

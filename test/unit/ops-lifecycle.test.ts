@@ -261,6 +261,14 @@ describe("bundle", () => {
     expect(lambdaMock.commandCalls(UpdateFunctionConfigurationCommand)).toHaveLength(0);
   });
 
+  it("a secret pushed into the bundle under the name of a plain variable removes that plaintext", async () => {
+    lambdaMock.on(GetFunctionConfigurationCommand).resolves(fnConfig("orders-api", { DB_PASSWORD: "was-plain-text", KEEP: "1" }));
+    await push(deps, { functionName: "orders-api", key: "alias/new", secrets: { DB_PASSWORD: "now-sealed" }, bundle: true });
+    const vars = lambdaMock.commandCalls(UpdateFunctionConfigurationCommand)[0]!.args[0].input.Environment!.Variables!;
+    expect(Object.keys(vars).sort()).toEqual(["ENVSEAL_BUNDLE", "KEEP"]);
+    expect(JSON.parse(Buffer.from(kmsMock.commandCalls(EncryptCommand)[0]!.args[0].input.Plaintext as Uint8Array).toString())).toEqual({ DB_PASSWORD: "now-sealed" });
+  });
+
   it("--no-bundle moves the entries out to sealed variables without loss", async () => {
     const sealed = bundleOf({ A_ONE: "a-value", B_TWO: "b-value" });
     lambdaMock.on(GetFunctionConfigurationCommand).resolves(fnConfig("orders-api", { ENVSEAL_BUNDLE: sealed, KEEP: "1" }));
