@@ -50,7 +50,7 @@ const OFFLINE_FALLBACK_REGION = "unknown";
  * @example
  * ```ts
  * const report = await audit({ regions: ["us-east-1", "eu-west-1"], failOn: "high" }, auditClients({}));
- * if (report.summary.failed) process.exitCode = 1;
+ * if (report.summary.failed) console.error("findings at or above --fail-on remain");
  * ```
  * @example
  * ```ts

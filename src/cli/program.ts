@@ -80,7 +80,7 @@ export async function runCli(argv: readonly string[], io: Io, options: RunOption
   const verbose = argv.includes("--verbose") || argv.includes("-v");
   try {
     await program.parseAsync([...argv], { from: "user" });
-    return (process.exitCode as Code | undefined) ?? ExitCode.Ok;
+    return ExitCode.Ok;
   } catch (err) {
     if (err instanceof CommanderError) {
       if (err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.code === "commander.help") return ExitCode.Ok;
