@@ -44,23 +44,38 @@ export interface EnvsealErrorOptions {
   cause?: unknown;
 }
 
-/** Reduce any thrown thing to a value-free {@link ErrorCause}. */
+/**
+ * Reduce any thrown thing to a value-free {@link ErrorCause}: its name (or code), HTTP status and request id. A message,
+ * whatever object carries it, is never kept.
+ *
+ * @example
+ * ```ts
+ * toCause({ name: "AccessDeniedException", message: "…", $metadata: { httpStatusCode: 400 } }); // { name, httpStatus: 400 }
+ * ```
+ */
 export function toCause(err: unknown): ErrorCause | undefined {
   if (err === undefined || err === null) return undefined;
-  if (isErrorCause(err)) return err;
-  if (typeof err === "object") {
-    const e = err as { name?: unknown; code?: unknown; $metadata?: { httpStatusCode?: number; requestId?: string } };
-    const name = typeof e.name === "string" && e.name !== "Error" ? e.name : typeof e.code === "string" ? e.code : "Error";
-    const cause: { name: string; httpStatus?: number; requestId?: string } = { name };
-    if (e.$metadata?.httpStatusCode !== undefined) cause.httpStatus = e.$metadata.httpStatusCode;
-    if (e.$metadata?.requestId) cause.requestId = e.$metadata.requestId;
-    return cause;
-  }
-  return { name: typeof err };
+  if (typeof err !== "object") return { name: typeof err };
+  const e = err as {
+    name?: unknown;
+    code?: unknown;
+    httpStatus?: unknown;
+    requestId?: unknown;
+    $metadata?: { httpStatusCode?: unknown; requestId?: unknown };
+  };
+  const name = typeof e.name === "string" && e.name !== "Error" ? e.name : typeof e.code === "string" ? e.code : "Error";
+  const cause: { name: string; httpStatus?: number; requestId?: string } = { name: clipName(name) };
+  const status = e.$metadata?.httpStatusCode ?? e.httpStatus;
+  if (typeof status === "number") cause.httpStatus = status;
+  const requestId = e.$metadata?.requestId ?? e.requestId;
+  if (typeof requestId === "string" && /^[A-Za-z0-9-]{1,128}$/.test(requestId)) cause.requestId = requestId;
+  return cause;
 }
 
-function isErrorCause(x: unknown): x is ErrorCause {
-  return typeof x === "object" && x !== null && !(x instanceof Error) && typeof (x as ErrorCause).name === "string";
+/** Error names are identifiers; anything else (a name field holding text) is cut to its identifier part. */
+function clipName(name: string): string {
+  const m = /^[A-Za-z_$][\w$.:-]{0,99}/.exec(name);
+  return m ? m[0] : "Error";
 }
 
 /** Base class of every error envseal throws on purpose. */
@@ -88,6 +103,26 @@ export class EnvsealError extends Error {
 export class InputError extends EnvsealError {
   override name = "InputError";
   override readonly exitCode: ExitCode = ExitCode.Usage;
+}
+
+/**
+ * A setting — a flag, an environment variable, an AWS config profile entry — breaks a rule envseal enforces (an
+ * endpoint that is not a URL, plain HTTP off loopback). Exit 2.
+ *
+ * @example
+ * ```ts
+ * throw new ConfigError("--endpoint-url uses http to kms.example.com; envseal requires HTTPS", { code: "InsecureEndpoint" });
+ * ```
+ */
+export class ConfigError extends InputError {
+  override name = "ConfigError";
+  /** Stable code, e.g. `InsecureEndpoint`. */
+  readonly code: string;
+
+  constructor(message: string, details: { code: string } & EnvsealErrorOptions) {
+    super(message, details);
+    this.code = details.code;
+  }
 }
 
 /** AWS refused or failed: permissions, throttling, service or network errors. Exit 3. */

@@ -132,6 +132,11 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+/** True for an IPv4 or IPv6 address (brackets already removed). */
+export function isIpLiteral(host: string): boolean {
+  return /^\d{1,3}(\.\d{1,3}){3}$/.test(host) || host.includes(":");
+}
+
 /** Not signed (SigV4 leaves user-agent out); lets logs and the bench rig tell this path from the SDK's. */
 const USER_AGENT = "envseal-runtime-lean";
 
@@ -144,26 +149,30 @@ function post(t: Transport, target: LeanTarget, body: string, timeoutMs: number,
   const secure = url.protocol === "https:";
   const defaultPort = secure ? "443" : "80";
   const host = url.port && url.port !== defaultPort ? `${url.hostname}:${url.port}` : url.hostname;
+  const path = url.pathname || "/";
+  const hostname = url.hostname.replace(/^\[(.*)\]$/, "$1");
   const headers = signPost({
     credentials: target.credentials,
     region: target.region,
     service: "kms",
     host,
+    path,
     headers: { "content-type": "application/x-amz-json-1.1", "x-amz-target": "TrentService.Decrypt" },
     body,
   });
   return new Promise((resolve, reject) => {
     const req = (secure ? t.request : t.httpRequest)({
       protocol: url.protocol,
-      hostname: url.hostname.replace(/^\[(.*)\]$/, "$1"),
+      hostname,
       port: url.port || defaultPort,
-      path: url.pathname || "/",
+      path,
       method: "POST",
       agent: secure ? t.https : t.http,
       signal,
       timeout: timeoutMs,
       headers: { ...headers, "content-length": String(Buffer.byteLength(body)), "user-agent": USER_AGENT },
-      ...(secure ? { servername: url.hostname } : {}),
+      // SNI carries host names only (RFC 6066): never an IP literal.
+      ...(secure && !isIpLiteral(hostname) ? { servername: hostname } : {}),
     });
     req.on("timeout", () => req.destroy(Object.assign(new Error(`no answer from KMS within ${timeoutMs} ms`), { name: "TimeoutError" })));
     req.on("error", reject);
