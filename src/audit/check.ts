@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import { ciphertextProblem } from "../core/format.js";
 import { ENV_LIMIT_BYTES, envSize } from "../core/limits.js";
 import { BUNDLE_VAR, MANIFEST_VAR, parseManifest } from "../core/manifest.js";
+import { keyStateWords } from "../kms/keys.js";
 import { RULES } from "./rules.js";
 import { detectSecrets } from "./secrets.js";
 import type { AuditedFunction, Finding, KeyCheck, RuleId, Severity } from "./types.js";
@@ -17,6 +18,19 @@ export interface CheckOptions {
   keyCheck?: KeyCheck | undefined;
   /** ES004 is medium instead of low. Default: false. */
   requireCmk?: boolean;
+}
+
+/**
+ * True when an `Environment.Error` says the caller was refused kms:Decrypt (the function itself may still start),
+ * rather than that the key is unusable for everyone.
+ *
+ * @example
+ * ```ts
+ * environmentDenied({ code: "AccessDeniedException", message: "" }); // true
+ * ```
+ */
+export function environmentDenied(error: { code: string; message: string }): boolean {
+  return /AccessDenied|not authorized|access was denied/i.test(`${error.code} ${error.message}`);
 }
 
 /** The fraction of 4096 bytes above which ES008 fires. */
@@ -99,7 +113,8 @@ export async function checkFunction(fn: AuditedFunction, options: CheckOptions =
   }
 
   // Plaintext secrets in everything that is not sealed and not envseal's own.
-  const skip = new Set<string>([...sealed, MANIFEST_VAR, BUNDLE_VAR, ...names.filter((n) => n.startsWith("ENVSEAL_"))]);
+  // Only envseal's own two variables are skipped: any other name, ENVSEAL_-prefixed or not, can hold a plaintext secret.
+  const skip = new Set<string>([...sealed, MANIFEST_VAR, BUNDLE_VAR]);
   const hits = await detectSecrets(vars, skip);
   for (const name of names.filter((n) => hits.has(n)).sort()) {
     const hit = hits.get(name)!;
@@ -130,15 +145,26 @@ export async function checkFunction(fn: AuditedFunction, options: CheckOptions =
     if (key.status === "missing") {
       out.push(finding(fn, "ES005", null, `the at-rest key ${fn.kmsKeyArn} does not exist; the function cannot start`));
     } else if (key.status === "unusable") {
-      const what = key.state.startsWith("Pending") ? "is pending deletion" : key.state === "Disabled" ? "is disabled" : `is in state ${key.state}`;
-      out.push(finding(fn, "ES005", null, `the at-rest key ${fn.kmsKeyArn} ${what}; the function cannot start`));
+      out.push(finding(fn, "ES005", null, `the at-rest key ${fn.kmsKeyArn} ${keyStateWords(key.state).what}; the function cannot start`));
     } else if (key.status === "ok" && key.rotation === "disabled") {
       out.push(finding(fn, "ES006", null, `automatic rotation of the at-rest key ${fn.kmsKeyArn} is disabled`));
     }
   }
 
   if (fn.environmentError) {
-    out.push(finding(fn, "ES007", null, `Lambda reports Environment.Error ${fn.environmentError.code} on this function`));
+    const { code } = fn.environmentError;
+    const key = fn.kmsKeyArn ?? "aws/lambda";
+    out.push(
+      environmentDenied(fn.environmentError)
+        ? finding(
+            fn,
+            "ES007",
+            null,
+            `Lambda could not decrypt the environment for the auditing identity (Environment.Error ${code}): its variables were not scanned; grant that identity kms:Decrypt on ${key} to scan them`,
+            "medium",
+          )
+        : finding(fn, "ES007", null, `Lambda reports Environment.Error ${code}: the variables could not be read (so they were not scanned) and the function fails at init until the at-rest key ${key} works again`),
+    );
   }
 
   const size = envSize(vars);

@@ -9,7 +9,7 @@ import type { AuditClients } from "./clients.js";
 import { loadInputFile, toAudited } from "./input.js";
 import { createKeyChecker, offlineKeys } from "./keys.js";
 import { listRegion, resolveRegions } from "./live.js";
-import { REPORT_SCHEMA_VERSION, compareFindings, countBySeverity, failsOn, type AuditReport } from "./report.js";
+import { REPORT_SCHEMA_VERSION, compareFindings, countBySeverity, failsOn, type AuditReport, type NotScanned } from "./report.js";
 import { applySuppressions, loadBaseline, parseIgnores } from "./suppress.js";
 import type { AuditedFunction, FailOn, Finding, KeyLookup } from "./types.js";
 
@@ -69,9 +69,17 @@ export async function audit(req: AuditRequest, clients?: AuditClients): Promise<
   const progress = { functionsListed: 0, functionsScanned: 0, regionsDone: 0, regionsTotal: 0 };
   const report = () => req.onProgress?.({ ...progress });
 
+  const notScanned: NotScanned[] = [];
   const scan = async (fn: AuditedFunction, keys: KeyLookup) => {
     const keyCheck = fn.kmsKeyArn ? await keys(fn.kmsKeyArn) : undefined;
     findings.push(...(await checkFunction(fn, { keyCheck, requireCmk: Boolean(req.requireCmk) })));
+    if (fn.environmentError) {
+      notScanned.push({
+        region: fn.region,
+        functionArn: fn.arn,
+        reason: `Environment.Error ${fn.environmentError.code}: the variables could not be read (kms:Decrypt on ${fn.kmsKeyArn ?? "aws/lambda"})`,
+      });
+    }
     perRegion[fn.region] = (perRegion[fn.region] ?? 0) + 1;
     progress.functionsScanned++;
     report();
@@ -128,7 +136,9 @@ export async function audit(req: AuditRequest, clients?: AuditClients): Promise<
       baseline: req.baseline ?? null,
     },
     summary: {
-      functionsScanned: progress.functionsScanned,
+      functionsScanned: progress.functionsScanned - notScanned.length,
+      functionsNotScanned: notScanned.length,
+      notScanned: notScanned.sort((a, b) => a.region.localeCompare(b.region) || a.functionArn.localeCompare(b.functionArn)),
       functionsPerRegion,
       findingsBySeverity: countBySeverity(active),
       findingsTotal: active.length,

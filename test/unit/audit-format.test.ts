@@ -67,6 +67,8 @@ describe("JSON report", () => {
     expect(json.schemaVersion).toBe(1);
     expect(Object.keys(json.summary)).toEqual([
       "functionsScanned",
+      "functionsNotScanned",
+      "notScanned",
       "functionsPerRegion",
       "findingsBySeverity",
       "findingsTotal",

@@ -121,12 +121,27 @@ describe("rules ES001–ES009", () => {
     expect(await checkFunction(fn({ A: "1" }), { keyCheck: ok })).toEqual([]);
   });
 
-  it("ES007: Environment.Error is critical; negative: none", async () => {
-    const broken = fn({ A: "1" }, { environmentError: { code: "KMSAccessDeniedException", message: "denied" } });
+  it("ES007: a key that fails for everyone is critical; the auditor's own denial is medium and says not scanned; negative: none", async () => {
+    const broken = fn({}, { environmentError: { code: "KMSDisabledException", message: "key disabled" } });
     expect(rules(await checkFunction(broken, { keyCheck: ok }), "ES007")).toEqual([
-      expect.objectContaining({ severity: "critical", message: expect.stringContaining("KMSAccessDeniedException") }),
+      expect.objectContaining({ severity: "critical", message: expect.stringContaining("KMSDisabledException: the variables could not be read (so they were not scanned)") }),
+    ]);
+    const denied = fn({}, { environmentError: { code: "AccessDeniedException", message: "Lambda was unable to decrypt the environment variables because KMS access was denied" } });
+    expect(rules(await checkFunction(denied, { keyCheck: ok }), "ES007")).toEqual([
+      expect.objectContaining({ severity: "medium", message: expect.stringMatching(/its variables were not scanned; grant that identity kms:Decrypt on /) }),
     ]);
     expect(rules(await checkFunction(fn({ A: "1" }), { keyCheck: ok }), "ES007")).toEqual([]);
+  });
+
+  it("a plaintext secret under an ENVSEAL_-prefixed name is scanned; envseal's own two variables are not", async () => {
+    const hits = await checkFunction(fn({ ENVSEAL_DB_PASSWORD: "hunter2-but-longer", ENVSEAL_SEALED: "", ENVSEAL_BUNDLE: "AQICAHhlongenoughvaluexxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx" }), { keyCheck: ok });
+    expect(rules(hits, "ES001").map((f) => f.variable)).toEqual(["ENVSEAL_DB_PASSWORD"]);
+  });
+
+  it("ES005 names a PendingImport key as pending import, not pending deletion", async () => {
+    const f = await checkFunction(fn({ A: "1" }), { keyCheck: { status: "unusable", state: "PendingImport" } });
+    expect(rules(f, "ES005")[0]?.message).toContain("is pending import (its key material was never imported)");
+    expect(rules(f, "ES005")[0]?.message).not.toContain("deletion");
   });
 
   it("ES008: above 90 % of 4096 bytes is low; negative: exactly at 90 %", async () => {

@@ -79,7 +79,22 @@ export function renderSarif(report: AuditReport): string {
       {
         tool: { driver: { name: "envseal", informationUri: report.tool.informationUri, rules } },
         automationDetails: { id: `envseal-audit/${report.source.mode}/` },
-        invocations: [{ executionSuccessful: true, startTimeUtc: report.generatedAt }],
+        invocations: [
+          {
+            executionSuccessful: true,
+            startTimeUtc: report.generatedAt,
+            // Functions whose variables could not be read: reported, never silently clean.
+            ...(report.summary.notScanned.length > 0
+              ? {
+                  toolExecutionNotifications: report.summary.notScanned.map((n) => ({
+                    level: "warning",
+                    message: { text: `not scanned: ${n.functionArn}: ${n.reason}` },
+                    descriptor: { id: "envseal/not-scanned" },
+                  })),
+                }
+              : {}),
+          },
+        ],
         results,
         properties: { summary: report.summary },
       },
