@@ -78,8 +78,33 @@ function clipName(name: string): string {
   return m ? m[0] : "Error";
 }
 
-/** Base class of every error envseal throws on purpose. */
+/** Where an envseal error lists the classes it is an instance of (see {@link EnvsealError}'s `Symbol.hasInstance`). */
+const KINDS = Symbol.for("envseal.error.kinds/1");
+
+/**
+ * Base class of every error envseal throws on purpose.
+ *
+ * `instanceof` works across copies of envseal in one process — the ESM and CommonJS builds, and every entry point
+ * (`envseal`, `envseal/runtime`, `envseal/middy`, `envseal/errors`): each envseal class has a stable `kind`, every
+ * instance carries the kinds of its class chain under a registered symbol, and `instanceof` compares those. A class
+ * without its own `kind` (a caller's subclass) falls back to the ordinary prototype check.
+ *
+ * @example
+ * ```ts
+ * import { UnsealError } from "envseal/errors";          // CommonJS or ESM
+ * try { await loadSecrets(); } catch (e) { e instanceof UnsealError; } // true, whichever build threw it
+ * ```
+ */
 export class EnvsealError extends Error {
+  /** Stable identity of this class across builds and entry points. */
+  static readonly kind: string = "EnvsealError";
+
+  static override [Symbol.hasInstance](this: { kind?: string; prototype: unknown }, value: unknown): boolean {
+    if (!Object.hasOwn(this, "kind")) return Function.prototype[Symbol.hasInstance].call(this, value);
+    const kinds = typeof value === "object" && value !== null ? (value as Record<symbol, unknown>)[KINDS] : undefined;
+    return Array.isArray(kinds) && kinds.includes(this.kind);
+  }
+
   override name = "EnvsealError";
   /** What to do about it. */
   readonly hint: string | undefined;
@@ -89,6 +114,11 @@ export class EnvsealError extends Error {
 
   constructor(message: string, options: EnvsealErrorOptions = {}) {
     super(message);
+    const kinds: string[] = [];
+    for (let c: unknown = new.target; typeof c === "function"; c = Object.getPrototypeOf(c)) {
+      if (Object.hasOwn(c, "kind")) kinds.push((c as unknown as { kind: string }).kind);
+    }
+    Object.defineProperty(this, KINDS, { value: Object.freeze(kinds), enumerable: false });
     this.hint = options.hint;
     Object.defineProperty(this, "cause", { value: toCause(options.cause), enumerable: false, writable: false });
   }
@@ -101,6 +131,7 @@ export class EnvsealError extends Error {
 
 /** The user's input is wrong: a name, a value, a flag, a file, or a resource that does not exist. Exit 2. */
 export class InputError extends EnvsealError {
+  static override readonly kind: string = "InputError";
   override name = "InputError";
   override readonly exitCode: ExitCode = ExitCode.Usage;
 }
@@ -115,6 +146,7 @@ export class InputError extends EnvsealError {
  * ```
  */
 export class ConfigError extends InputError {
+  static override readonly kind: string = "ConfigError";
   override name = "ConfigError";
   /** Stable code, e.g. `InsecureEndpoint`. */
   readonly code: string;
@@ -127,6 +159,7 @@ export class ConfigError extends InputError {
 
 /** AWS refused or failed: permissions, throttling, service or network errors. Exit 3. */
 export class AwsError extends EnvsealError {
+  static override readonly kind: string = "AwsError";
   override name = "AwsError";
   override readonly exitCode: ExitCode = ExitCode.Aws;
   /** The AWS error code, e.g. `AccessDeniedException`. */
@@ -143,6 +176,7 @@ export class AwsError extends EnvsealError {
 
 /** The transport policy refused a connection (TLS version, cipher, plain HTTP). Exit 3. */
 export class TransportError extends AwsError {
+  static override readonly kind: string = "TransportError";
   override name = "TransportError";
 }
 
@@ -155,6 +189,7 @@ export class TransportError extends AwsError {
  * ```
  */
 export class UnsealError extends EnvsealError {
+  static override readonly kind: string = "UnsealError";
   override name = "UnsealError";
   override readonly exitCode: ExitCode = ExitCode.Aws;
   /** The variable that failed to open (`ENVSEAL_BUNDLE` for the bundle). */
@@ -179,6 +214,7 @@ export class UnsealError extends EnvsealError {
  * ```
  */
 export class FindingsError extends EnvsealError {
+  static override readonly kind: string = "FindingsError";
   override name = "FindingsError";
   override readonly exitCode: ExitCode = ExitCode.Findings;
 }

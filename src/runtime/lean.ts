@@ -18,6 +18,7 @@ import { caBundle, kmsEndpointFromEnv } from "./env.js";
 import { explainTlsFailure, isTlsFailureCode } from "./errors.js";
 import { DEFAULT_MAX_ATTEMPTS, DEFAULT_MAX_CONNECTIONS } from "./options.js";
 import { type Credentials, signPost } from "./sigv4.js";
+import { runtimeState } from "./state.js";
 
 /** Where and as whom the lean path talks to KMS. */
 export interface LeanTarget {
@@ -65,7 +66,6 @@ interface Transport {
   request: typeof import("node:https").request;
   httpRequest: typeof import("node:http").request;
 }
-let transport: Promise<Transport> | undefined;
 
 async function createTransport(settings: DefaultClientSettings): Promise<Transport> {
   const [https, http] = await Promise.all([import("node:https"), import("node:http")]);
@@ -81,17 +81,19 @@ async function createTransport(settings: DefaultClientSettings): Promise<Transpo
 }
 
 function leanTransport(settings: DefaultClientSettings): Promise<Transport> {
-  transport ??= createTransport(settings).catch((err: unknown) => {
-    transport = undefined;
+  const state = runtimeState();
+  state.leanTransport ??= createTransport(settings).catch((err: unknown) => {
+    state.leanTransport = undefined;
     throw err;
   });
-  return transport;
+  return state.leanTransport as Promise<Transport>;
 }
 
 /** Forget the lean transport and close its sockets. For tests, through `resetSecrets`. */
 export function resetLeanTransport(): void {
-  const pending = transport;
-  transport = undefined;
+  const state = runtimeState();
+  const pending = state.leanTransport as Promise<Transport> | undefined;
+  state.leanTransport = undefined;
   void pending?.then(
     (t) => (t.https.destroy(), t.http.destroy()),
     () => undefined,
