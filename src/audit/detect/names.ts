@@ -54,6 +54,19 @@ function isReferenceOrSetting(v: string): boolean {
   return /^(.)\1+$/.test(v);
 }
 
+/** A phrase of a few words (`keyboard cat`, `SomeRandomString`): a documentation default, not a generated secret. */
+function isPhrase(v: string): boolean {
+  if (!/^[A-Za-z]+(?:[ _-][A-Za-z]+)*$/.test(v)) return false;
+  const words = v.match(/[A-Z]?[a-z]+|[A-Z]+(?![a-z])/g) ?? [];
+  return words.length >= 2 && words.length <= 5 && words.every((w) => w.length >= 3 && w.length <= 12 && /[aeiouy]/i.test(w));
+}
+
+/** Shapes the value rules decide alone: password hashes, PEM blocks, base64 of PEM, `key=value;…` connection strings. */
+function decidedByValueRules(v: string): boolean {
+  if (/^\$(?:2[abxy]?|argon2(?:id|i|d)|1|5|6|y|apr1)\$/.test(v)) return true; // a password hash, complete or not
+  return /-----BEGIN /.test(v) || v.startsWith("LS0tLS1CRUdJTi") || /^[A-Za-z][\w .-]*=[^;=]+(?:;[A-Za-z][\w .-]*=[^;]*)*;?$/.test(v);
+}
+
 /** A URL that carries no credential: no user info, no token-like query parameter. */
 function isPlainUrl(v: string): boolean {
   if (!/^https?:\/\/[^\s@]+$/.test(v)) return false;
@@ -92,7 +105,7 @@ export function nameHint(name: string, value: string, options: NameHintOptions =
   const kind = nameKind(name);
   if (!kind) return false;
   const v = value.trim();
-  if (v.length < 3 || isReferenceOrSetting(v) || isPlaceholder(v)) return false;
+  if (v.length < 3 || isReferenceOrSetting(v) || isPlaceholder(v) || decidedByValueRules(v)) return false;
   if (looksSealed(v, options).sealed) return false;
   switch (kind) {
     case "password":
@@ -100,7 +113,7 @@ export function nameHint(name: string, value: string, options: NameHintOptions =
     case "webhook":
       return urlCarriesToken(v);
     case "secret":
-      return v.length >= 8 && !isPlainUrl(v) && shannonEntropy(v) >= 2.5;
+      return v.length >= 8 && !isPlainUrl(v) && !isPhrase(v) && shannonEntropy(v) >= 2.5;
     case "key":
       return (
         v.length >= 16 &&

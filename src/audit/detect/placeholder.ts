@@ -11,7 +11,7 @@ const PLACEHOLDER_WORD =
 /** Template syntax: the value is filled in elsewhere. */
 const TEMPLATE = /<[^<>]{1,60}>|\$\{[^}]{1,80}\}|\{\{[^}]{1,80}\}\}|%[A-Z_]{2,40}%|\$\([^)]{1,80}\)|\[(?:REDACTED|MASKED|SECRET|TOKEN|PASSWORD)\]/i;
 /** Words that, as a segment of a token, mark a documentation example. */
-const EXAMPLE_SEGMENT = /^(?:example|examplekey|sample|dummy|placeholder|redacted|your|yours|changeme|replaceme|xxx+|insert|fake)$/i;
+const EXAMPLE_SEGMENT = /^(?:(?:example|sample|dummy|placeholder)[a-z]*|redacted|your|yours|changeme|replaceme|xxx+|insert|fake)$/i;
 
 /** Sum of the lengths of runs where a character (case-insensitively for x) repeats the one `unit` places before. */
 function periodicShare(s: string, unit: number): number {
