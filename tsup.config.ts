@@ -13,6 +13,8 @@ const configs: Options[] = [
       "cli/main": "src/cli/main.ts",
       index: "src/index.ts",
       "core/errors": "src/core/errors.ts",
+      // Not a package export: the detection benchmark (bench/detect.mjs) imports the built auditor from here.
+      "audit/index": "src/audit/index.ts",
     }),
     format: ["esm"],
     target: "node20",

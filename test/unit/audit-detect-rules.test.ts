@@ -102,3 +102,32 @@ describe("name + entropy", () => {
     expect(nameHint("API_KEY", expandTemplate("{h:64}", "hex"))).toBe(true);
   });
 });
+
+describe("no detector output carries the value", () => {
+  it("every rule's positive example, found under a neutral name, reaches no finding, message or report format", async () => {
+    const { checkFunction } = await import("../../src/audit/check.js");
+    const { renderReport } = await import("../../src/audit/format/index.js");
+    const { leakRegistry, expectNoCanary } = await import("../support/canary.js");
+    const variables: Record<string, string> = {};
+    for (const [i, r] of PROVIDER_RULES.entries()) variables[`CONFIG_VALUE_${i}`] = expandTemplate(r.examples.positive, `leak/${r.id}`);
+    variables.DB_PASS = `pw-${expandTemplate("{a:12}", "leak/pw")}`;
+    // Register every planted value with the leak scanner, so this file's output and files are checked too.
+    const canaries = Object.values(variables).map((v) => v.split("\n").sort((a, b) => b.length - a.length)[0]!.slice(0, 40));
+    for (const c of canaries) leakRegistry().canaries.add(c);
+    const fn = { region: "eu-west-1", name: "leak", arn: "arn:aws:lambda:eu-west-1:111122223333:function:leak", version: "$LATEST", variables, kmsKeyArn: undefined, environmentError: undefined };
+    const findings = await checkFunction(fn);
+    expect(findings.filter((f) => f.ruleId === "ES001")).toHaveLength(Object.keys(variables).length);
+    const report = {
+      schemaVersion: 1 as const,
+      tool: { name: "envseal" as const, informationUri: "https://www.npmjs.com/package/envseal" },
+      generatedAt: new Date(0).toISOString(),
+      source: { mode: "offline" as const, input: "leak.json" },
+      options: { allVersions: false, requireCmk: false, failOn: "high" as const, ignore: [], baseline: null },
+      summary: { functionsScanned: 1, functionsPerRegion: { "eu-west-1": 1 }, findingsBySeverity: { low: 0, medium: 0, high: 0, critical: 0 }, findingsTotal: findings.length, suppressedTotal: 0, keyChecks: "not checked" as const, keysChecked: 0, keysNotChecked: [], durationMs: 1, failed: true },
+      findings,
+      suppressed: [],
+    };
+    const texts = Object.fromEntries((["json", "sarif", "markdown", "table"] as const).map((f) => [f, renderReport(report, f)]));
+    expectNoCanary(canaries, texts);
+  });
+});
