@@ -1,8 +1,11 @@
 // What the bench fakes share: a throwaway TLS certificate, and a fake KMS cipher that really encrypts (AES-256-GCM
 // with the encryption context as additional authenticated data, so a wrong context fails like KMS's
-// InvalidCiphertextException). Ciphertext has AWS KMS's blob layout (so the auditor takes it for sealed, see
-// src/core/ciphertext.ts): header 01 02 02 00 78 ‖ "FAKEKMS1" + 24 filler bytes (the key-derived field) ‖ 01 + 16 bytes ‖
-// length ‖ CMS EncryptedData holding the IV and body ‖ tag — about KMS's size.
+// InvalidCiphertextException). Two ciphertext layouts, both opened by decrypt:
+// - compact (what the fake's Encrypt API returns, so the push and cold-path figures stay comparable run to run):
+//   "FAKEKMS1" ‖ 24 filler bytes ‖ IV ‖ tag ‖ body;
+// - KMS-shaped (encryptKmsShaped; the audit and detection benches pre-seal with it, so the auditor takes it for sealed,
+//   see src/core/ciphertext.ts): header 01 02 02 00 78 ‖ "FAKEKMS1" + 24 filler bytes (the key-derived field) ‖
+//   01 + 16 bytes ‖ length ‖ CMS EncryptedData holding the IV and body ‖ tag — AWS's layout and size.
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
@@ -57,7 +60,10 @@ export function throwawayCert(dir) {
   return { certFile, keyFile };
 }
 
-/** A fake KMS cipher with its own random master key: encrypt(plaintext, context) and decrypt(blob, context) → Buffer | undefined. */
+/**
+ * A fake KMS cipher with its own random master key: encrypt(plaintext, context) (compact layout),
+ * encryptKmsShaped(plaintext, context) (AWS KMS's layout), decrypt(blob, context) → Buffer | undefined (either layout).
+ */
 export function fakeKmsCipher() {
   const masterKey = randomBytes(32);
   return {
@@ -66,10 +72,18 @@ export function fakeKmsCipher() {
       const cipher = createCipheriv("aes-256-gcm", masterKey, iv);
       cipher.setAAD(aad(context));
       const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+      return Buffer.concat([MAGIC, randomBytes(24), iv, cipher.getAuthTag(), body]);
+    },
+    encryptKmsShaped(plaintext, context) {
+      const iv = randomBytes(12);
+      const cipher = createCipheriv("aes-256-gcm", masterKey, iv);
+      cipher.setAAD(aad(context));
+      const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
       return kmsShaped(iv, Buffer.concat([body, cipher.getAuthTag()]));
     },
     decrypt(blob, context) {
-      const parts = unshape(blob);
+      const compact = blob.length >= 60 && blob.subarray(0, 8).equals(MAGIC);
+      const parts = compact ? { iv: blob.subarray(32, 44), sealed: Buffer.concat([blob.subarray(60), blob.subarray(44, 60)]) } : unshape(blob);
       if (!parts || parts.sealed.length < 16) return undefined;
       try {
         const d = createDecipheriv("aes-256-gcm", masterKey, parts.iv);

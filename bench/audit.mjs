@@ -14,7 +14,7 @@ const REGIONS = ["us-east-1", "us-west-2", "eu-west-1", "ap-southeast-2"];
 const KEYS_PER_REGION = 10;
 
 function functionsFor(aws, region, count) {
-  const sealed = aws.seal("bench-value-not-a-secret", "placeholder");
+  const sealed = aws.sealKmsShaped("bench-value-not-a-secret", "placeholder");
   return Array.from({ length: count }, (_, i) => {
     const name = `fn-${region}-${String(i).padStart(5, "0")}`;
     return {

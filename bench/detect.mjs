@@ -40,7 +40,7 @@ function workload(functions) {
       const [name, t] = ORDINARY[(i + k) % ORDINARY.length];
       vars[name] = expandTemplate(t, rng);
     }
-    vars.DB_SEALED = cipher.encrypt(Buffer.from(expandTemplate("{a:24}", rng)), { LambdaFunctionName: `fn-${i}` }).toString("base64");
+    vars.DB_SEALED = cipher.encryptKmsShaped(Buffer.from(expandTemplate("{a:24}", rng)), { LambdaFunctionName: `fn-${i}` }).toString("base64");
     vars.CONFIG_VALUE = expandTemplate(PROVIDER_RULES[i % PROVIDER_RULES.length].examples.positive, rng);
     vars.DB_PASSWORD = expandTemplate("{a:14}", rng);
     return vars;

@@ -19,10 +19,25 @@ import { validPemPrivateKey, validUrlCredentials } from "./detect/validators.js"
 
 export { nameHint } from "./detect/names.js";
 
-/** How sure a detector is: `high` for a provider-verified format, `medium` for name + entropy. */
+/**
+ * How sure a detector is: `high` for a provider-verified format, `medium` for name + entropy.
+ *
+ * @example
+ * ```ts
+ * const c: Confidence = hit.confidence; // "high" → severity high (or critical), "medium" → medium
+ * ```
+ */
 export type Confidence = "high" | "medium";
 
-/** Why a variable looks like a secret. */
+/**
+ * Why a variable looks like a secret.
+ *
+ * @example
+ * ```ts
+ * const hit: SecretHit | undefined = (await detectSecrets(vars)).get("STRIPE_KEY");
+ * hit?.detector; // "stripe-secret-key"
+ * ```
+ */
 export interface SecretHit {
   /** A provider rule id (`stripe-secret-key`), `secretlint:<rule>` (`secretlint:aws`) or `name+entropy`. */
   readonly detector: string;
@@ -33,7 +48,14 @@ export interface SecretHit {
   readonly reason: string;
 }
 
-/** Options of {@link detectSecrets}. */
+/**
+ * Options of {@link detectSecrets}.
+ *
+ * @example
+ * ```ts
+ * await detectSecrets(vars, { skip: new Set(["ENVSEAL_SEALED"]), emulator: emulatorFrom(process.env) });
+ * ```
+ */
 export interface DetectOptions {
   /** Names not to scan (sealed variables, envseal's own). Default: none. */
   readonly skip?: ReadonlySet<string> | undefined;

@@ -25,23 +25,66 @@
 import { InputError } from "./errors.js";
 import { MAX_CIPHERTEXT_BYTES } from "./format.js";
 
-/** The environment variable that switches the emulator mode on (tests, local demos). */
+/**
+ * The environment variable that switches the emulator mode on (tests, local demos).
+ *
+ * @example
+ * ```ts
+ * const emulator = emulatorFrom({ [EMULATOR_VAR]: "moto" }); // "moto"
+ * ```
+ */
 export const EMULATOR_VAR = "ENVSEAL_EMULATOR";
-/** KMS emulators whose ciphertext blobs are recognised in emulator mode. */
+/**
+ * KMS emulators whose ciphertext blobs are recognised in emulator mode.
+ *
+ * @example
+ * ```ts
+ * EMULATORS.includes("moto"); // true
+ * ```
+ */
 export const EMULATORS = ["moto"] as const;
-/** A KMS emulator envseal knows the blob layout of. */
+/**
+ * A KMS emulator envseal knows the blob layout of.
+ *
+ * @example
+ * ```ts
+ * const e: Emulator = "moto";
+ * ```
+ */
 export type Emulator = (typeof EMULATORS)[number];
 
-/** Options of {@link looksSealed}. */
+/**
+ * Options of {@link looksSealed}.
+ *
+ * @example
+ * ```ts
+ * looksSealed(value, { emulator: "moto" });
+ * ```
+ */
 export interface LooksSealedOptions {
   /** Also accept this emulator's blobs. Default: none (only real AWS KMS blobs count). */
   readonly emulator?: Emulator | undefined;
 }
 
-/** What made a value count as sealed. */
+/**
+ * What made a value count as sealed.
+ *
+ * @example
+ * ```ts
+ * const kind: SealedKind = "aws-kms";
+ * ```
+ */
 export type SealedKind = "aws-kms" | "moto";
 
-/** The answer of {@link looksSealed}: sealed (and how it was recognised), or why not — never the value. */
+/**
+ * The answer of {@link looksSealed}: sealed (and how it was recognised), or why not — never the value.
+ *
+ * @example
+ * ```ts
+ * const v: SealedVerdict = looksSealed(value);
+ * if (!v.sealed) console.log(`DB_PASSWORD ${v.problem}`);
+ * ```
+ */
 export type SealedVerdict = { readonly sealed: true; readonly kind: SealedKind } | { readonly sealed: false; readonly problem: string };
 
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
@@ -65,7 +108,14 @@ function derElementLength(b: Buffer, at: number): number {
   return 2 + octets + len;
 }
 
-/** True when `b` has the layout of an AWS KMS symmetric ciphertext blob (see the module comment). */
+/**
+ * True when `b` has the layout of an AWS KMS symmetric ciphertext blob (see the module comment).
+ *
+ * @example
+ * ```ts
+ * isKmsBlob(Buffer.from(sealedValue, "base64")); // true for what KMS Encrypt returned
+ * ```
+ */
 export function isKmsBlob(b: Buffer): boolean {
   if (b.length < MIN_KMS_BYTES || b[0] !== 0x01) return false;
   const layout = b[1];
@@ -87,7 +137,14 @@ export function isKmsBlob(b: Buffer): boolean {
   return b.subarray(inner, inner + ENCRYPTED_DATA_OID.length).equals(ENCRYPTED_DATA_OID);
 }
 
-/** True when `b` has the layout of a moto ciphertext blob: ASCII key id, IV, tag, body. */
+/**
+ * True when `b` has the layout of a moto ciphertext blob: ASCII key id, IV, tag, body.
+ *
+ * @example
+ * ```ts
+ * isMotoBlob(Buffer.from(motoCiphertext, "base64")); // true
+ * ```
+ */
 export function isMotoBlob(b: Buffer): boolean {
   return b.length >= MIN_MOTO_BYTES && MOTO_KEY_ID.test(b.subarray(0, 36).toString("latin1"));
 }

@@ -36,7 +36,15 @@ const CLASSES: Readonly<Record<string, string>> = {
   "8": "QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L",
 };
 
-/** A deterministic pseudo-random source (mulberry32 over an FNV-1a hash of the seed). */
+/**
+ * A deterministic pseudo-random source (mulberry32 over an FNV-1a hash of the seed).
+ *
+ * @example
+ * ```ts
+ * const rng: Rng = seededRng("bench");
+ * rng.bytes(12); // 12 bytes, the same every run
+ * ```
+ */
 export interface Rng {
   /** The next number in [0, 1). */
   next(): number;

@@ -6,7 +6,14 @@
 import { looksSealed, type Emulator } from "../../core/ciphertext.js";
 import { isPlaceholder, shannonEntropy } from "./placeholder.js";
 
-/** What a name says the value is. */
+/**
+ * What a name says the value is.
+ *
+ * @example
+ * ```ts
+ * const kind: NameKind | undefined = nameKind("SMTP_PASS"); // "password"
+ * ```
+ */
 export type NameKind = "password" | "secret" | "webhook" | "key";
 
 /** Passwords: any non-trivial value counts, even a short one (`DB_PASS=admin`). */
@@ -82,7 +89,14 @@ function urlCarriesToken(v: string): boolean {
     .some((seg) => seg.length >= 16 && shannonEntropy(seg) >= 3.3 && !isPlaceholder(seg));
 }
 
-/** Options of {@link nameHint}. */
+/**
+ * Options of {@link nameHint}.
+ *
+ * @example
+ * ```ts
+ * nameHint("DB_PASSWORD", motoCiphertext, { emulator: "moto" }); // false: sealed
+ * ```
+ */
 export interface NameHintOptions {
   /** Emulator mode for the "already sealed" check (see `looksSealed`). Default: none. */
   readonly emulator?: Emulator | undefined;

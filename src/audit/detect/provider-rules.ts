@@ -6,6 +6,7 @@
  * and trufflehog; secretlint's own rules (run beside these) cover the rest.
  * @module
  */
+import type { expandTemplate } from "./fake.js";
 import {
   validAzureSas,
   validBase64Pem,
@@ -17,7 +18,15 @@ import {
   type Validator,
 } from "./validators.js";
 
-/** One provider rule. */
+/**
+ * One provider rule.
+ *
+ * @example
+ * ```ts
+ * const r: ProviderRule = PROVIDER_RULES[0]!;
+ * r.pattern.test(expandTemplate(r.examples.positive, "seed")); // true
+ * ```
+ */
 export interface ProviderRule {
   /** Stable id, reported as the finding's detector (e.g. `stripe-secret-key`). */
   readonly id: string;

@@ -6,7 +6,14 @@
  */
 import { isPlaceholder } from "./placeholder.js";
 
-/** A validator: `match` is what the rule's pattern matched, `value` the whole variable value. */
+/**
+ * A validator: `match` is what the rule's pattern matched, `value` the whole variable value.
+ *
+ * @example
+ * ```ts
+ * const longEnough: Validator = (match) => match.length >= 40;
+ * ```
+ */
 export type Validator = (match: string, value: string) => boolean;
 
 function jsonObject(base64url: string): Record<string, unknown> | undefined {
