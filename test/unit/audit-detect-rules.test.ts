@@ -131,3 +131,19 @@ describe("no detector output carries the value", () => {
     expectNoCanary(canaries, texts);
   });
 });
+
+describe("provider rules inside base64", () => {
+  it("no rule fires inside 20,000 KMS-shaped blobs or random base64 strings", async () => {
+    const { fakeSealed } = await import("../support/kms-blob.js");
+    const rng = seededRng("b64-noise");
+    for (let i = 0; i < 10_000; i++) {
+      expect(matchProviderRule(fakeSealed(`noise/${i}`, 24 + (i % 200)))?.id).toBeUndefined();
+      expect(matchProviderRule(expandTemplate("{b64:180}", rng))?.id).toBeUndefined();
+    }
+  });
+
+  it("a token glued to a short path or label is still found", () => {
+    const token = expandTemplate("ghp_{a:36}", "glued");
+    expect(matchProviderRule(`org/${token}`)?.id).toBe("github-token");
+  });
+});
