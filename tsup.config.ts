@@ -32,8 +32,9 @@ const chunksApart: Options["esbuildOptions"] = (options) => {
 
 const configs: Options[] = [
   {
-    // The CLI binary (ESM, top-level await) and the ESM library entries, sharing chunks.
-    entry: { ...present({ "cli/main": "src/cli/main.ts" }), ...LIBRARY },
+    // The CLI binary (ESM, top-level await) and the ESM library entries, sharing chunks. dist/audit/index.js is not a
+    // package export (and not published): the detection benchmark (bench/detect.mjs) imports the built auditor from it.
+    entry: { ...present({ "cli/main": "src/cli/main.ts", "audit/index": "src/audit/index.ts" }), ...LIBRARY },
     format: ["esm"],
     target: "node20",
     platform: "node",

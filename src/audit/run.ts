@@ -4,6 +4,7 @@
  * @module
  */
 import type { FunctionConfiguration } from "@aws-sdk/client-lambda";
+import type { Emulator } from "../core/ciphertext.js";
 import { checkFunction } from "./check.js";
 import type { AuditClients } from "./clients.js";
 import { loadInputFile, toAudited } from "./input.js";
@@ -29,6 +30,11 @@ export interface AuditRequest {
   ignore?: readonly string[] | undefined;
   /** A previous JSON report whose findings do not count. Default: none. */
   baseline?: string | undefined;
+  /**
+   * Also take this KMS emulator's ciphertext blobs for sealed values (the CLI and the scheduled handler pass
+   * `ENVSEAL_EMULATOR`; only tests and local demos set it). Default: none — only real AWS KMS blobs count.
+   */
+  emulator?: Emulator | undefined;
   /** Called as work progresses (the CLI draws a progress bar from it). Default: none. */
   onProgress?: ((p: AuditProgress) => void) | undefined;
 }
@@ -72,7 +78,7 @@ export async function audit(req: AuditRequest, clients?: AuditClients): Promise<
   const notScanned: NotScanned[] = [];
   const scan = async (fn: AuditedFunction, keys: KeyLookup) => {
     const keyCheck = fn.kmsKeyArn ? await keys(fn.kmsKeyArn) : undefined;
-    findings.push(...(await checkFunction(fn, { keyCheck, requireCmk: Boolean(req.requireCmk) })));
+    findings.push(...(await checkFunction(fn, { keyCheck, requireCmk: Boolean(req.requireCmk), emulator: req.emulator })));
     if (fn.environmentError) {
       notScanned.push({
         region: fn.region,

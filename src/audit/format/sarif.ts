@@ -63,6 +63,8 @@ export function renderSarif(report: AuditReport): string {
       },
     ],
     partialFingerprints: { [SARIF_FINGERPRINT_KEY]: f.fingerprint },
+    // SARIF's own confidence scale: a provider-verified format is near certain, name + entropy is a good guess.
+    ...(f.confidence ? { rank: f.confidence === "high" ? 90 : 60 } : {}),
     properties: {
       severity: f.severity,
       "security-severity": SECURITY_SEVERITY[f.severity],
@@ -70,6 +72,8 @@ export function renderSarif(report: AuditReport): string {
       functionArn: f.functionArn,
       version: f.version,
       ...(f.variable ? { variable: f.variable } : {}),
+      ...(f.detector ? { detector: f.detector } : {}),
+      ...(f.confidence ? { confidence: f.confidence } : {}),
     },
   }));
   const log = {

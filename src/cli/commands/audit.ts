@@ -2,6 +2,7 @@ import { Command, Option } from "commander";
 import { REPORT_FORMATS, renderReport, writeReportFile, type ReportFormat } from "../../audit/format/index.js";
 import { summaryLine } from "../../audit/report.js";
 import type { FailOn } from "../../audit/types.js";
+import { emulatorFrom } from "../../core/ciphertext.js";
 import { FindingsError } from "../../core/errors.js";
 import { collect, type CliContext, type GlobalOptions } from "../context.js";
 
@@ -72,6 +73,7 @@ export function makeAuditCommand(ctx: CliContext): Command {
             failOn: opts.failOn,
             ignore: opts.ignore,
             baseline: opts.baseline,
+            emulator: emulatorFrom(ctx.io.env),
             onProgress: bar?.update,
           },
           opts.input === undefined ? auditClients(ctx.awsOptions(g)) : undefined,
