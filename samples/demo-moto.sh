@@ -30,15 +30,18 @@ printf %s "correct-horse-battery-staple" | $ENVSEAL push --function orders-api -
 # 3. What is set: names, sealed or plain, bytes of 4096, at-rest key. No values.
 $ENVSEAL show --function orders-api
 
-# 4. The stored value is KMS ciphertext bound to the function name; awscli opens it with that context.
+# 4. The stored value is KMS ciphertext bound to the function and the variable (wire format v2); awscli opens it with
+#    that context.
 SEALED=$(aws lambda get-function-configuration --function-name orders-api --query Environment.Variables.DB_PASSWORD --output text)
 printf %s "$SEALED" | base64 -d > /tmp/envseal-demo.blob
-aws kms decrypt --ciphertext-blob fileb:///tmp/envseal-demo.blob --encryption-context LambdaFunctionName=orders-api \
+aws kms decrypt --ciphertext-blob fileb:///tmp/envseal-demo.blob \
+  --encryption-context LambdaFunctionName=orders-api,EnvsealVariable=DB_PASSWORD \
   --query Plaintext --output text | base64 -d; echo "   <- opened by awscli"
 
-# 5. envseal opens it too, and refuses it for another function name.
-echo "$SEALED" | $ENVSEAL decrypt --function orders-api; echo "   <- opened by envseal"
-echo "$SEALED" | $ENVSEAL decrypt --function billing-api || echo "(exit $?: bound to orders-api, as it should be)"
+# 5. envseal opens it too, and refuses it for another function name or another variable.
+echo "$SEALED" | $ENVSEAL decrypt --function orders-api --variable DB_PASSWORD; echo "   <- opened by envseal"
+echo "$SEALED" | $ENVSEAL decrypt --function billing-api --variable DB_PASSWORD || echo "(exit $?: bound to orders-api, as it should be)"
+echo "$SEALED" | $ENVSEAL decrypt --function orders-api --variable SENTRY_DSN || echo "(exit $?: bound to DB_PASSWORD, as it should be)"
 
 # 6. Remove it again; FEATURE_FLAGS and LOG_LEVEL stay.
 $ENVSEAL unset --function orders-api DB_PASSWORD

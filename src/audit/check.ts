@@ -6,7 +6,8 @@
 import { createHash } from "node:crypto";
 import { looksSealed, type Emulator } from "../core/ciphertext.js";
 import { ENV_LIMIT_BYTES, envSize } from "../core/limits.js";
-import { BUNDLE_VAR, MANIFEST_VAR, parseManifest } from "../core/manifest.js";
+import { BUNDLE_VAR, MANIFEST_VAR, parseManifest, parseManifestEntries, type WireVersion } from "../core/manifest.js";
+import { injectionVariables } from "./injection.js";
 import { keyStateWords } from "../kms/keys.js";
 import { RULES } from "./rules.js";
 import { detectSecrets, type SecretHit } from "./secrets.js";
@@ -33,6 +34,14 @@ export interface CheckOptions {
  */
 export function environmentDenied(error: { code: string; message: string }): boolean {
   return /AccessDenied|not authorized|access was denied/i.test(`${error.code} ${error.message}`);
+}
+
+function manifestEntriesOrEmpty(value: string | undefined): Map<string, WireVersion> {
+  try {
+    return parseManifestEntries(value);
+  } catch {
+    return new Map();
+  }
 }
 
 /** The fraction of 4096 bytes above which ES008 fires. */
@@ -126,6 +135,18 @@ export async function checkFunction(fn: AuditedFunction, options: CheckOptions =
       const kind = hit.critical && hit.confidence === "high" ? "a private key or cloud credential" : "a secret";
       out.push(finding(fn, "ES001", name, `${name} looks like ${kind} stored in plain text: ${why}`, secretSeverity(hit), hit));
     }
+  }
+
+  for (const hit of injectionVariables(vars)) {
+    out.push(finding(fn, "ES010", hit.name, `${hit.name} ${hit.what}: whoever may change the configuration acts with the execution role`, hit.severity));
+  }
+  const entries = manifestEntriesOrEmpty(vars[MANIFEST_VAR]);
+  for (const [name, version] of entries) {
+    if (version !== 1 || !(name in vars) || name === BUNDLE_VAR) continue;
+    out.push(finding(fn, "ES011", name, `${name} is sealed in wire format v1 (bound to the function only): it can be swapped with another v1 value or renamed`));
+  }
+  if (bundle !== undefined && entries.get(BUNDLE_VAR) !== 2) {
+    out.push(finding(fn, "ES011", BUNDLE_VAR, `${BUNDLE_VAR} is sealed in wire format v1 (bound to the function only): an older or a per-variable ciphertext can take its place`));
   }
 
   if (names.length > 0 && fn.kmsKeyArn === undefined) {

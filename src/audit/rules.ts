@@ -122,6 +122,30 @@ export const RULES: Readonly<Record<RuleId, RuleInfo>> = {
       "$LATEST was fixed.",
     remediation: "rotate the secret, then delete the old version (aws lambda delete-function --function-name F --qualifier N) once no alias uses it",
   },
+  ES010: {
+    id: "ES010",
+    name: "ConfigurationInjectionVariable",
+    severity: "high",
+    title: "A variable that redirects, intercepts or runs code at startup",
+    help:
+      "Some variables change what the runtime does before the handler runs: AWS_ENDPOINT_URL* sends the SDK's (signed) calls elsewhere, " +
+      "AWS_CA_BUNDLE and NODE_EXTRA_CA_CERTS trust another certificate authority, NODE_OPTIONS with --require/--import/--loader/--inspect " +
+      "loads code or opens a debugger, HTTP(S)_PROXY routes traffic through a proxy, AWS_LAMBDA_EXEC_WRAPPER, LD_PRELOAD, JAVA_TOOL_OPTIONS " +
+      "and their kin run code at startup. Whoever may change the configuration then acts with the execution role: reads its secrets, " +
+      "signs requests with its credentials. Proxies are medium; the rest high.",
+    remediation: "remove the variable unless the function needs it; if it does, restrict lambda:UpdateFunctionConfiguration to the deployers who set it",
+  },
+  ES011: {
+    id: "ES011",
+    name: "SealedValueWireFormatV1",
+    severity: "low",
+    title: "A sealed value is wire format v1 (bound to the function only)",
+    help:
+      "Its encryption context names only the function (what the Lambda console's helpers and envseal 0.1 produce), so KMS opens it under " +
+      "any variable name of the function: someone who may edit the configuration can swap it with another v1 value, or rename it. Wire " +
+      "format v2 binds each value to its variable's name.",
+    remediation: "bind the values to their names in place with `envseal upgrade --function F` (ReEncrypt, the plaintext never leaves KMS)",
+  },
 };
 
 /** Every rule, in id order. */

@@ -30,7 +30,7 @@ export function atOrAbove(s: Severity, threshold: FailOn): boolean {
 }
 
 /** Stable rule ids (docs/audit.md). */
-export type RuleId = "ES001" | "ES002" | "ES003" | "ES004" | "ES005" | "ES006" | "ES007" | "ES008" | "ES009";
+export type RuleId = "ES001" | "ES002" | "ES003" | "ES004" | "ES005" | "ES006" | "ES007" | "ES008" | "ES009" | "ES010" | "ES011";
 
 /** One problem found on one function (and, for most rules, one variable). */
 export interface Finding {

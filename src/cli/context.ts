@@ -3,7 +3,7 @@
  * the redacting output, and the TTY rules for asking questions.
  * @module
  */
-import type { Command } from "commander";
+import { Option, type Command } from "commander";
 import { InputError } from "../core/errors.js";
 import type { AwsOptions } from "../transport/clients.js";
 import { checkEndpoint } from "../transport/tls.js";
@@ -123,6 +123,16 @@ export function positiveInt(label: string) {
     if (!Number.isInteger(n) || n <= 0) throw new InputError(`${label} must be a positive whole number, not "${value.slice(0, 20)}"`);
     return n;
   };
+}
+
+/**
+ * `--wire-format v1|v2` of the commands that seal: v2 (default) binds each value to its variable's name; v1 to the
+ * function only, as the Lambda console's decrypt snippet expects.
+ */
+export function wireFormatOption(): Option {
+  return new Option("--wire-format <v1|v2>", "v2 binds each value to its variable's name; v1 to the function only (the console's decrypt snippet)")
+    .choices(["v1", "v2"])
+    .default("v2");
 }
 
 /** Collect a repeatable option's values. */

@@ -6,12 +6,13 @@
 import type { Command } from "commander";
 import type { CliContext } from "./context.js";
 import { makeAuditCommand } from "./commands/audit.js";
-import { makeAdoptCommand, makeCopyCommand, makeRotateCommand } from "./commands/lifecycle.js";
+import { makeAdoptCommand, makeCopyCommand, makeRotateCommand, makeUpgradeCommand } from "./commands/lifecycle.js";
 import { makePolicyCommand } from "./commands/policy.js";
 
 /** Extra command factories, in help order. */
 export const extraCommands: Array<(ctx: CliContext) => Command> = [
-  makeRotateCommand,
+  (ctx) => makeRotateCommand(ctx),
+  makeUpgradeCommand,
   makeCopyCommand,
   makeAdoptCommand,
   makePolicyCommand,

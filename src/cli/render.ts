@@ -79,13 +79,17 @@ export function renderShow(r: ShowResult, color: boolean): string {
   const atRest = r.atRestKey === "aws/lambda" ? "aws/lambda (AWS managed key)" : `${r.atRestKey} (customer managed key)`;
   let out = `${r.functionName}  ${r.functionArn}\nat rest: ${atRest}\nsize: ${r.bytes} of ${r.limit} bytes (${pct}%)\n`;
   const reveal = r.variables.some((v) => v.value !== undefined);
-  const headers = reveal ? ["NAME", "KIND", "BYTES", "VALUE"] : ["NAME", "KIND", "BYTES"];
+  const headers = reveal ? ["NAME", "KIND", "FORMAT", "BYTES", "VALUE"] : ["NAME", "KIND", "FORMAT", "BYTES"];
   const rows = r.variables.map((v) => {
-    const row = [v.name, v.kind, String(v.bytes)];
+    const row = [v.name, v.kind, v.format ?? "-", String(v.bytes)];
     return reveal ? [...row, v.value ?? ""] : row;
   });
   out += r.variables.length === 0 ? "(no environment variables)\n" : table(headers, rows);
   if (r.bundleNote) out += paint(color, "yellow", `note: ${r.bundleNote}\n`);
   for (const n of r.missingSealed) out += paint(color, "yellow", `warning: ENVSEAL_SEALED lists ${n}, which is not set\n`);
+  const v1 = r.variables.filter((v) => v.format === "v1").map((v) => v.name);
+  if (v1.length > 0) {
+    out += paint(color, "yellow", `note: ${v1.join(", ")} ${v1.length === 1 ? "is" : "are"} wire format v1 (bound to the function only, swappable); \`envseal upgrade --function ${r.functionName}\` binds them to their names\n`);
+  }
   return out;
 }

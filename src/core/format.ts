@@ -13,6 +13,8 @@ import { ENVSEAL_NAMES, isReservedName, isValidName } from "./limits.js";
 
 /** The encryption-context key Lambda's console helpers use, and so does envseal. */
 export const CONTEXT_KEY = "LambdaFunctionName";
+/** Wire format v2's second context key: the variable that holds the ciphertext (`ENVSEAL_BUNDLE` for the bundle). */
+export const VARIABLE_CONTEXT_KEY = "EnvsealVariable";
 
 /** KMS accepts ciphertext blobs of at most this many bytes. */
 export const MAX_CIPHERTEXT_BYTES = 6144;
@@ -27,16 +29,32 @@ export const MAX_PLAINTEXT_BYTES = 4096;
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 /**
- * The encryption context a value sealed for `functionName` is bound to.
+ * The encryption context a value sealed for `functionName` is bound to: wire format v1 names the function (what the
+ * Lambda console's helpers use); v2, given `variable`, also names the variable that holds the ciphertext, so KMS itself
+ * refuses a value swapped, renamed or moved between variables.
  *
  * @param functionName a function name or ARN; the context always holds the bare name.
  * @example
  * ```ts
- * encryptionContext("orders-api"); // { LambdaFunctionName: "orders-api" }
+ * encryptionContext("orders-api");                 // { LambdaFunctionName: "orders-api" }
+ * encryptionContext("orders-api", "DB_PASSWORD");  // { LambdaFunctionName: "orders-api", EnvsealVariable: "DB_PASSWORD" }
  * ```
  */
-export function encryptionContext(functionName: string): Record<string, string> {
-  return { [CONTEXT_KEY]: functionNameOf(functionName) };
+export function encryptionContext(functionName: string, variable?: string): Record<string, string> {
+  const fn = functionNameOf(functionName);
+  return variable === undefined ? { [CONTEXT_KEY]: fn } : { [CONTEXT_KEY]: fn, [VARIABLE_CONTEXT_KEY]: variable };
+}
+
+/**
+ * The context of the value in `variable` sealed with wire format `version`.
+ *
+ * @example
+ * ```ts
+ * contextFor("orders-api", "DB_PASSWORD", 1); // { LambdaFunctionName: "orders-api" }
+ * ```
+ */
+export function contextFor(functionName: string, variable: string, version: 1 | 2): Record<string, string> {
+  return version === 2 ? encryptionContext(functionName, variable) : encryptionContext(functionName);
 }
 
 const FUNCTION_ARN = /^arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:\d{12}:function:([a-zA-Z0-9-_]+)(?::(\$LATEST|[a-zA-Z0-9-_]+))?$/;
@@ -98,24 +116,75 @@ export function decodeSealed(value: string, label = "the value"): Uint8Array {
   return new Uint8Array(Buffer.from(value.trim(), "base64"));
 }
 
-/** Serialize a bundle's plaintext: compact UTF-8 JSON of the name → value map, names sorted. */
+/** Serialize a v1 bundle's plaintext: compact UTF-8 JSON of the name → value map, names sorted. */
 export function encodeBundle(values: Readonly<Record<string, string>>): Uint8Array {
+  return new TextEncoder().encode(JSON.stringify(sortedEntries(values)));
+}
+
+function sortedEntries(values: Readonly<Record<string, string>>): Record<string, string> {
   const sorted: Record<string, string> = {};
   for (const name of Object.keys(values).sort()) sorted[name] = values[name] as string;
-  return new TextEncoder().encode(JSON.stringify(sorted));
+  return sorted;
+}
+
+/** An opened bundle: its entries and, for a v2 bundle, its generation and the time it was sealed. */
+export interface BundleDocument {
+  readonly version: 1 | 2;
+  readonly entries: Record<string, string>;
+  /** v2: 1 for the first bundle of a function, one more on every re-seal. */
+  readonly generation?: number;
+  /** v2: when it was sealed (ISO 8601). */
+  readonly sealedAt?: string;
 }
 
 /**
- * Parse a bundle's plaintext. Throws {@link InputError} when it is not a JSON object of strings;
- * the message never quotes the content.
+ * Serialize a v2 bundle: `{"envseal":2,"generation":N,"sealedAt":"…","secrets":{NAME: value, …}}`, compact UTF-8
+ * JSON, names sorted.
+ *
+ * @example
+ * ```ts
+ * encodeBundleDocument({ A_KEY: "x" }, { generation: 3, sealedAt: "2026-11-30T07:00:00.000Z" });
+ * ```
  */
-export function decodeBundle(plaintext: Uint8Array): Record<string, string> {
+export function encodeBundleDocument(values: Readonly<Record<string, string>>, meta: { generation: number; sealedAt: string }): Uint8Array {
+  return new TextEncoder().encode(JSON.stringify({ envseal: 2, generation: meta.generation, sealedAt: meta.sealedAt, secrets: sortedEntries(values) }));
+}
+
+/**
+ * Parse a bundle's plaintext, v1 (a JSON object of strings) or v2 (the document of {@link encodeBundleDocument}).
+ * Throws {@link InputError} when it is neither; the message never quotes the content.
+ *
+ * @example
+ * ```ts
+ * decodeBundleDocument(encodeBundle({ A_KEY: "x" })).version; // 1
+ * ```
+ */
+export function decodeBundleDocument(plaintext: Uint8Array): BundleDocument {
   let parsed: unknown;
   try {
     parsed = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(plaintext));
   } catch {
     throw new InputError("the bundle opened but is not UTF-8 JSON", { hint: "re-create it with `envseal push --bundle`" });
   }
+  const doc = parsed as { envseal?: unknown; generation?: unknown; sealedAt?: unknown; secrets?: unknown } | null;
+  if (doc && typeof doc === "object" && !Array.isArray(doc) && doc.envseal === 2) {
+    if (!Number.isSafeInteger(doc.generation) || (doc.generation as number) < 1 || typeof doc.sealedAt !== "string") {
+      throw new InputError("the bundle opened but its generation or seal time is malformed", { hint: "re-create it with `envseal push --bundle`" });
+    }
+    return { version: 2, entries: checkEntries(doc.secrets), generation: doc.generation as number, sealedAt: doc.sealedAt };
+  }
+  return { version: 1, entries: checkEntries(parsed) };
+}
+
+/**
+ * Parse a bundle's plaintext (v1 or v2) to its entries. Throws {@link InputError} when it is not a JSON object of
+ * strings; the message never quotes the content.
+ */
+export function decodeBundle(plaintext: Uint8Array): Record<string, string> {
+  return decodeBundleDocument(plaintext).entries;
+}
+
+function checkEntries(parsed: unknown): Record<string, string> {
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
     throw new InputError("the bundle opened but is not a JSON object", { hint: "re-create it with `envseal push --bundle`" });
   }

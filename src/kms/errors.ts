@@ -15,6 +15,8 @@ export interface KmsErrorContext {
   functionName?: string;
   /** The variable being sealed or opened (a name, never a value). */
   variable?: string;
+  /** The variable the encryption context names (wire format v2), when it does. */
+  boundTo?: string;
 }
 
 /** Map a KMS SDK error. */
@@ -41,7 +43,9 @@ export function mapKmsError(err: unknown, ctx: KmsErrorContext): EnvsealError {
       });
     case "InvalidCiphertextException":
       return new InputError(
-        `${what}the value does not open${ctx.functionName ? ` for function ${ctx.functionName}` : ""}: sealed for another function name?`,
+        ctx.boundTo
+          ? `${what}the value does not open for function ${ctx.functionName ?? "?"} and variable ${ctx.boundTo}: sealed for another function name or variable?`
+          : `${what}the value does not open${ctx.functionName ? ` for function ${ctx.functionName}` : ""}: sealed for another function name?`,
         {
           hint: "check --function; `envseal copy` re-binds values sealed for another function",
           cause: err,

@@ -4,7 +4,7 @@
  */
 import { DecryptCommand, EncryptCommand, ReEncryptCommand, type KMSClient } from "@aws-sdk/client-kms";
 import type { KeySource, OpenResult, ResealResult, SealResult } from "../core/keysource.js";
-import { CONTEXT_KEY } from "../core/format.js";
+import { CONTEXT_KEY, VARIABLE_CONTEXT_KEY } from "../core/format.js";
 import { mapKmsError } from "./errors.js";
 
 function fnOf(context: Readonly<Record<string, string>>): string | undefined {
@@ -39,7 +39,7 @@ export class KmsKeySource implements KeySource {
       if (!out.Plaintext) throw Object.assign(new Error("empty"), { name: "EmptyPlaintext" });
       return { plaintext: out.Plaintext, keyArn: out.KeyId ?? "" };
     } catch (err) {
-      throw mapKmsError(err, { operation: "kms:Decrypt", functionName: fnOf(context) });
+      throw mapKmsError(err, { operation: "kms:Decrypt", functionName: fnOf(context), ...(context[VARIABLE_CONTEXT_KEY] ? { boundTo: context[VARIABLE_CONTEXT_KEY] } : {}) });
     }
   }
 

@@ -91,7 +91,8 @@ export async function adopt(deps: AwsDeps, req: AdoptRequest): Promise<AdoptResu
     if (gone.length > 0) throw notSet(gone, s.name, " any more (removed while adopt ran)");
     await keysOf(s);
     const current = Object.fromEntries(toAdopt.map((n) => [n, s.variables[n] as string]));
-    return { variables: mergeEnvironment(s.variables, { sealed: current }) };
+    // Values sealed by the console's helpers are wire format v1 (bound to the function only): listed as such.
+    return { variables: mergeEnvironment(s.variables, { sealed: current, versions: Object.fromEntries(toAdopt.map((n) => [n, 1 as const])) }) };
   };
   const result = await writeEnvironment(deps.lambda(), state, planner, { ...deps.writeOptions, command: "adopt" });
   return { ...base, written: result.written !== null, live: result.live, notLiveReason: result.notLiveReason, revisionId: result.revisionId };

@@ -5,6 +5,7 @@
  * @module
  */
 import type { KeySource } from "../core/keysource.js";
+import type { WireVersion } from "../core/manifest.js";
 import { openBundle, sealBundle, type OpenedBundle } from "./bundle.js";
 import { openValue, sealValues } from "./sealing.js";
 
@@ -27,22 +28,22 @@ export class KmsCache {
   constructor(readonly source: KeySource) {}
 
   /** Seal each value per variable (see `sealValues`), reusing ciphertext sealed earlier for the same name, key and value. */
-  async seal(keyArn: string, functionName: string, values: Readonly<Record<string, string>>): Promise<Record<string, string>> {
-    const id = (n: string) => `${keyArn}\u0000${functionName}\u0000${n}\u0000${values[n]}`;
+  async seal(keyArn: string, functionName: string, values: Readonly<Record<string, string>>, version: WireVersion = 2): Promise<Record<string, string>> {
+    const id = (n: string) => `${version}\u0000${keyArn}\u0000${functionName}\u0000${n}\u0000${values[n]}`;
     const missing = Object.fromEntries(Object.entries(values).filter(([n]) => !this.sealed.has(id(n))));
     if (Object.keys(missing).length > 0) {
-      const fresh = await sealValues(this.source, keyArn, functionName, missing);
+      const fresh = await sealValues(this.source, keyArn, functionName, missing, version);
       for (const [n, v] of Object.entries(fresh)) this.sealed.set(id(n), v);
     }
     return Object.fromEntries(Object.keys(values).map((n) => [n, this.sealed.get(id(n)) as string]));
   }
 
   /** Open a bundle ciphertext once. */
-  openBundle(functionName: string, sealed: string, why: string): Promise<OpenedBundle> {
-    const id = `${functionName}\u0000${sealed}`;
+  openBundle(functionName: string, sealed: string, why: string, version: WireVersion = 1): Promise<OpenedBundle> {
+    const id = `${version}\u0000${functionName}\u0000${sealed}`;
     let p = this.bundles.get(id);
     if (!p) {
-      p = openBundle(this.source, functionName, sealed, why);
+      p = openBundle(this.source, functionName, sealed, why, version);
       this.bundles.set(id, p);
       p.catch(() => this.bundles.delete(id));
     }
@@ -50,23 +51,29 @@ export class KmsCache {
   }
 
   /** Open one per-variable sealed value once. */
-  openValue(functionName: string, sealed: string, label: string): Promise<string> {
-    const id = `${functionName}\u0000${label}\u0000${sealed}`;
+  openValue(functionName: string, sealed: string, label: string, version: WireVersion = 1): Promise<string> {
+    const id = `${version}\u0000${functionName}\u0000${label}\u0000${sealed}`;
     let p = this.values.get(id);
     if (!p) {
-      p = openValue(this.source, functionName, sealed, label).then((r) => r.plaintext);
+      p = openValue(this.source, functionName, sealed, label, version).then((r) => r.plaintext);
       this.values.set(id, p);
       p.catch(() => this.values.delete(id));
     }
     return p;
   }
 
-  /** Seal bundle entries, reusing the ciphertext made earlier for the same entries and key. */
-  async sealBundle(keyArn: string, functionName: string, entries: Readonly<Record<string, string>>): Promise<string> {
-    const id = `${keyArn}\u0000${functionName}\u0000${JSON.stringify(Object.entries(entries).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))}`;
+  /** Seal bundle entries, reusing the ciphertext made earlier for the same entries, key, version and generation. */
+  async sealBundle(
+    keyArn: string,
+    functionName: string,
+    entries: Readonly<Record<string, string>>,
+    options: { version?: WireVersion; generation?: number } = {},
+  ): Promise<string> {
+    const sorted = JSON.stringify(Object.entries(entries).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    const id = `${options.version ?? 2}\u0000${options.generation ?? 1}\u0000${keyArn}\u0000${functionName}\u0000${sorted}`;
     let v = this.sealedBundles.get(id);
     if (v === undefined) {
-      v = await sealBundle(this.source, keyArn, functionName, entries);
+      v = await sealBundle(this.source, keyArn, functionName, entries, options);
       this.sealedBundles.set(id, v);
     }
     return v;

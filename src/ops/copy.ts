@@ -7,8 +7,8 @@
  * @module
  */
 import { InputError } from "../core/errors.js";
-import { decodeSealed, encodeSealed, encryptionContext, functionNameOf } from "../core/format.js";
-import { BUNDLE_VAR, MANIFEST_VAR, parseManifest } from "../core/manifest.js";
+import { contextFor, decodeSealed, encodeSealed, functionNameOf } from "../core/format.js";
+import { BUNDLE_VAR, MANIFEST_VAR, parseManifest, versionIn } from "../core/manifest.js";
 import { assertWithinLimit } from "../core/limits.js";
 import { mergeEnvironment, type EnvChange } from "../core/merge.js";
 import type { EnvDiff } from "../core/diff.js";
@@ -92,7 +92,9 @@ export async function copy(deps: AwsDeps, req: CopyRequest): Promise<CopyResult>
   const source = new KmsKeySource(deps.kms());
   const cache = new KmsCache(source);
   const srcManifest = parseManifest(src.variables[MANIFEST_VAR]).filter((n) => n in src.variables);
-  const srcBundle = src.variables[BUNDLE_VAR] !== undefined ? await cache.openBundle(src.name, src.variables[BUNDLE_VAR], "copying bundled secrets") : undefined;
+  const srcVersion = (n: string) => versionIn(src.variables[MANIFEST_VAR], n);
+  const srcBundle =
+    src.variables[BUNDLE_VAR] !== undefined ? await cache.openBundle(src.name, src.variables[BUNDLE_VAR], "copying bundled secrets", srcVersion(BUNDLE_VAR)) : undefined;
   const available = new Set([...srcManifest, ...Object.keys(srcBundle?.entries ?? {})]);
   if (available.size === 0) throw new InputError(`${src.name} has nothing sealed to copy`, { hint: `see \`envseal show --function ${src.name}\`` });
   const names = req.names && req.names.length > 0 ? [...new Set(req.names)].sort() : [...available].sort();
@@ -105,14 +107,13 @@ export async function copy(deps: AwsDeps, req: CopyRequest): Promise<CopyResult>
   const keyArn = await resolveTargetKey(deps, req, src, dst, srcBundle);
   const perVariable = names.filter((n) => srcManifest.includes(n) && !(srcBundle && n in srcBundle.entries));
   const bundled = names.filter((n) => !perVariable.includes(n));
-  const fromCtx = encryptionContext(src.name);
-  const toCtx = encryptionContext(dst.name);
   // What the source holds is read once; plaintext only for what has to be re-sealed in memory.
   let rebound: Record<string, string> | undefined;
   const reboundValues = async () =>
     (rebound ??= Object.fromEntries(
       await mapLimit(perVariable, 8, async (n) => {
-        const out = await source.reseal(decodeSealed(src.variables[n] as string, n), fromCtx, keyArn, toCtx).catch((err: unknown) => {
+        // Re-bound to the target function and the variable's name (wire format v2), whatever the source's format.
+        const out = await source.reseal(decodeSealed(src.variables[n] as string, n), contextFor(src.name, n, srcVersion(n)), keyArn, contextFor(dst.name, n, 2)).catch((err: unknown) => {
           if (err instanceof Error && !err.message.startsWith(`${n}:`)) err.message = `${n}: ${err.message}`;
           throw err;
         });
@@ -120,10 +121,13 @@ export async function copy(deps: AwsDeps, req: CopyRequest): Promise<CopyResult>
       }),
     ));
   const plaintextOf = async (n: string): Promise<string> =>
-    perVariable.includes(n) ? cache.openValue(src.name, src.variables[n] as string, n) : (srcBundle!.entries[n] as string);
+    perVariable.includes(n) ? cache.openValue(src.name, src.variables[n] as string, n, srcVersion(n)) : (srcBundle!.entries[n] as string);
 
   const planner = async (d: FunctionState, first: boolean): Promise<PlannedCopy> => {
-    const dstBundle = d.variables[BUNDLE_VAR] !== undefined ? await cache.openBundle(d.name, d.variables[BUNDLE_VAR], "copying into a function with a bundle") : undefined;
+    const dstBundle =
+      d.variables[BUNDLE_VAR] !== undefined
+        ? await cache.openBundle(d.name, d.variables[BUNDLE_VAR], "copying into a function with a bundle", versionIn(d.variables[MANIFEST_VAR], BUNDLE_VAR))
+        : undefined;
     const taken = names.filter((n) => n in d.variables || n in (dstBundle?.entries ?? {}));
     if (taken.length > 0 && !req.overwrite && first) {
       throw new InputError(`${taken.join(", ")} already ${taken.length === 1 ? "exists" : "exist"} on ${d.name}`, {
@@ -135,7 +139,11 @@ export async function copy(deps: AwsDeps, req: CopyRequest): Promise<CopyResult>
     if (dstBundle) {
       bundleAfter = { ...dstBundle.entries };
       for (const n of names) bundleAfter[n] = await plaintextOf(n);
-      change = { bundle: await cache.sealBundle(keyArn, d.name, bundleAfter), remove: names.filter((n) => n in d.variables) };
+      change = {
+        bundle: await cache.sealBundle(keyArn, d.name, bundleAfter, { version: 2, generation: dstBundle.generation + 1 }),
+        bundleVersion: 2,
+        remove: names.filter((n) => n in d.variables),
+      };
     } else {
       const fromBundle = Object.fromEntries(bundled.map((n) => [n, srcBundle!.entries[n] as string]));
       const sealed = { ...(await reboundValues()), ...(bundled.length ? await cache.seal(keyArn, d.name, fromBundle) : {}) };

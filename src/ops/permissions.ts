@@ -41,7 +41,7 @@ const AT_REST = [
 const READ_AT_REST = AT_REST.slice(0, 1);
 
 /** The commands envseal has. */
-export type CommandName = "encrypt" | "decrypt" | "push" | "show" | "unset" | "rotate" | "copy" | "adopt" | "policy" | "audit";
+export type CommandName = "encrypt" | "decrypt" | "push" | "show" | "unset" | "rotate" | "upgrade" | "copy" | "adopt" | "policy" | "audit";
 
 /**
  * Every AWS action each command may call.
@@ -58,6 +58,7 @@ export const COMMAND_PERMISSIONS: Readonly<Record<CommandName, readonly Permissi
   show: [READ_FUNCTION, P("kms:Decrypt", "sealingKey", "list the bundle's names; open values with --reveal"), ...READ_AT_REST],
   unset: [READ_FUNCTION, WRITE_FUNCTION, DECRYPT, ENCRYPT, ...AT_REST],
   rotate: [DESCRIBE, REENCRYPT_FROM, REENCRYPT_TO, READ_FUNCTION, WRITE_FUNCTION, ...AT_REST],
+  upgrade: [DESCRIBE, REENCRYPT_FROM, REENCRYPT_TO, READ_FUNCTION, WRITE_FUNCTION, ...AT_REST],
   copy: [DESCRIBE, REENCRYPT_FROM, REENCRYPT_TO, DECRYPT, ENCRYPT, READ_FUNCTION, WRITE_FUNCTION, ...AT_REST],
   adopt: [P("kms:Decrypt", "sealingKey", "check that each value opens for the function"), READ_FUNCTION, WRITE_FUNCTION, ...AT_REST],
   policy: [DESCRIBE, READ_FUNCTION, ...READ_AT_REST],
@@ -70,7 +71,7 @@ export const COMMAND_PERMISSIONS: Readonly<Record<CommandName, readonly Permissi
 };
 
 /** The commands a deployer runs against one function: everything but `audit`. */
-export const DEPLOYER_COMMANDS: readonly CommandName[] = ["encrypt", "decrypt", "push", "show", "unset", "rotate", "copy", "adopt", "policy"];
+export const DEPLOYER_COMMANDS: readonly CommandName[] = ["encrypt", "decrypt", "push", "show", "unset", "rotate", "upgrade", "copy", "adopt", "policy"];
 
 /**
  * The distinct actions of `commands` on `scope`, sorted.

@@ -7,7 +7,7 @@
 import { InputError } from "../core/errors.js";
 import { ENV_LIMIT_BYTES, assertWithinLimit, envSize } from "../core/limits.js";
 import { mergeEnvironment, type EnvChange } from "../core/merge.js";
-import { BUNDLE_VAR, MANIFEST_VAR, parseManifest } from "../core/manifest.js";
+import { BUNDLE_VAR, MANIFEST_VAR, parseManifestEntries } from "../core/manifest.js";
 import { assertSealingKey, describeKey, type KeyInfo } from "../kms/keys.js";
 import { KmsKeySource } from "../kms/source.js";
 import type { FunctionState } from "../lambda/config.js";
@@ -52,6 +52,8 @@ export function pushPlanner(input: PushPlannerInput): (state: FunctionState) => 
   const kms = lazyCache(deps);
   const described = new Map<string, Promise<KeyInfo>>();
   const plain = req.atRestOnly ? { ...req.secrets, ...(req.plain ?? {}) } : { ...(req.plain ?? {}) };
+  /** Wire format of what this push seals: v2 unless the request asks for v1 (the console's decrypt snippet). */
+  const wire = req.wireVersion ?? 2;
   const secrets = req.atRestOnly ? {} : req.secrets;
 
   /** The key to seal with in `state`: `--key` when customer managed, else the function's at-rest key, else the bundle's. */
@@ -72,10 +74,13 @@ export function pushPlanner(input: PushPlannerInput): (state: FunctionState) => 
   return async (state) => {
     const c = kms();
     const vars = state.variables;
-    const manifest = parseManifest(vars[MANIFEST_VAR]).filter((n) => n in vars);
+    const versions = parseManifestEntries(vars[MANIFEST_VAR]);
+    const manifest = [...versions.keys()].filter((n) => n !== BUNDLE_VAR && n in vars);
     const hasBundle = vars[BUNDLE_VAR] !== undefined;
     const storage = req.bundle === true ? "bundle" : req.bundle === false ? "variables" : hasBundle ? "bundle" : "variables";
-    const opened = hasBundle ? await c.openBundle(state.name, vars[BUNDLE_VAR] as string, "changing a function that has a bundle") : undefined;
+    const opened = hasBundle
+      ? await c.openBundle(state.name, vars[BUNDLE_VAR] as string, "changing a function that has a bundle", versions.get(BUNDLE_VAR) ?? 1)
+      : undefined;
     let change: EnvChange;
     let bundleAfter: Readonly<Record<string, string>> | undefined;
     let sealingKeyArn: string | undefined;
@@ -84,21 +89,21 @@ export function pushPlanner(input: PushPlannerInput): (state: FunctionState) => 
     if (storage === "bundle") {
       const moveIn = req.bundle === true ? manifest : [];
       const entries: Record<string, string> = { ...(opened?.entries ?? {}) };
-      for (const n of moveIn) entries[n] = await c.openValue(state.name, vars[n] as string, n);
+      for (const n of moveIn) entries[n] = await c.openValue(state.name, vars[n] as string, n, versions.get(n) ?? 1);
       Object.assign(entries, secrets);
       for (const n of Object.keys(plain)) delete entries[n];
       const sealKey = await sealingKey(state, opened?.keyArn);
       let bundle: string | null | undefined;
-      if (opened && sameEntries(entries, opened.entries) && (sealKey === undefined || sealKey === opened.keyArn)) bundle = undefined;
+      if (opened && sameEntries(entries, opened.entries) && (sealKey === undefined || sealKey === opened.keyArn) && opened.version === wire) bundle = undefined;
       else if (Object.keys(entries).length === 0) bundle = opened ? null : undefined;
       else {
         if (!sealKey) throw needKey(state);
-        bundle = await c.sealBundle(sealKey, state.name, entries);
+        bundle = await c.sealBundle(sealKey, state.name, entries, { version: wire, generation: (opened?.generation ?? 0) + 1 });
         sealingKeyArn = sealKey;
       }
       // A name that moves into the bundle leaves the variables, whether it was sealed there or plain.
       const remove = [...new Set([...moveIn, ...Object.keys(secrets).filter((n) => n in vars)])];
-      change = { plain, remove, ...(bundle !== undefined ? { bundle } : {}) };
+      change = { plain, remove, ...(bundle !== undefined ? { bundle, bundleVersion: wire } : {}) };
       bundleAfter = bundle === undefined ? opened?.entries : bundle === null ? {} : entries;
     } else {
       const moveOut = opened ? Object.fromEntries(Object.entries(opened.entries).filter(([n]) => !(n in plain))) : {};
@@ -107,10 +112,10 @@ export function pushPlanner(input: PushPlannerInput): (state: FunctionState) => 
       if (Object.keys(toSeal).length > 0) {
         const sealKey = await sealingKey(state, opened?.keyArn);
         if (!sealKey) throw needKey(state);
-        sealed = await c.seal(sealKey, state.name, toSeal);
+        sealed = await c.seal(sealKey, state.name, toSeal, wire);
         sealingKeyArn = sealKey;
       }
-      change = { sealed, plain, ...(hasBundle ? { bundle: null } : {}) };
+      change = { sealed, versions: Object.fromEntries(Object.keys(sealed).map((n) => [n, wire])), plain, ...(hasBundle ? { bundle: null } : {}) };
       overhead = sealingOverhead(toSeal, sealed);
     }
 

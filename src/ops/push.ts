@@ -38,6 +38,11 @@ export interface PushRequest {
   atRestKey?: string | undefined;
   /** Store `secrets` unsealed, protected at rest only (needed with `--key aws/lambda`). Default: false. */
   atRestOnly?: boolean;
+  /**
+   * Wire format of the values sealed: 2 binds each value to its variable's name (KMS refuses a swapped or renamed
+   * value); 1 binds it to the function only, as the Lambda console's decrypt snippet expects. Default: 2.
+   */
+  wireVersion?: 1 | 2;
   /** Compute and return the diff, write nothing. Default: false. */
   dryRun?: boolean;
   /** Asked with the diff before writing; resolve `false` to abort. Default: proceed. */

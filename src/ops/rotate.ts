@@ -5,8 +5,9 @@
  * @module
  */
 import { InputError } from "../core/errors.js";
-import { decodeSealed, encodeSealed, encryptionContext, functionNameOf } from "../core/format.js";
-import { BUNDLE_VAR, MANIFEST_VAR, parseManifest } from "../core/manifest.js";
+import { contextFor, decodeSealed, encodeSealed, functionNameOf } from "../core/format.js";
+import { BUNDLE_VAR, MANIFEST_VAR, parseManifest, versionIn } from "../core/manifest.js";
+import { mergeEnvironment } from "../core/merge.js";
 import { KmsKeySource } from "../kms/source.js";
 import { assertKeyEnabled, describeKey } from "../kms/keys.js";
 import { assertEnvironmentReadable, atRestLabel, readFunction, type FunctionState } from "../lambda/config.js";
@@ -18,8 +19,11 @@ import { confirmOrAbort } from "./guard.js";
 /** What to rotate. */
 export interface RotateRequest {
   functionName: string;
-  /** The customer managed key to re-encrypt to. */
-  toKey: string;
+  /**
+   * The customer managed key to re-encrypt to. Default: the function's customer managed at-rest key — which makes
+   * `rotate` an in-place upgrade of wire format v1 values to v2 (`envseal upgrade`).
+   */
+  toKey?: string | undefined;
   /** Re-encrypt to measure and check permissions, but write nothing. Default: false. */
   dryRun?: boolean;
   /** Asked before writing; resolve `false` to abort. Default: proceed. */
@@ -36,6 +40,8 @@ export interface RotateResult {
   /** Keys the values were under before. */
   readonly fromKeyArns: readonly string[];
   readonly atRestKey: string;
+  /** Values that were wire format v1 and are v2 now. */
+  readonly upgraded: readonly string[];
   readonly dryRun: boolean;
   readonly written: boolean;
   /** True when `LastUpdateStatus: Successful` was seen after the write. */
@@ -59,14 +65,19 @@ function sealedNames(vars: Readonly<Record<string, string>>): string[] {
  */
 export async function rotate(deps: AwsDeps, req: RotateRequest): Promise<RotateResult> {
   functionNameOf(req.functionName);
-  const key = await describeKey(deps.kms(), req.toKey);
+  const preread = req.toKey === undefined ? await readFunction(deps.lambda(), req.functionName) : undefined;
+  const toKey = req.toKey ?? preread?.kmsKeyArn;
+  if (!toKey) {
+    throw new InputError(`${req.functionName} has no customer managed at-rest key to re-encrypt to`, { hint: "pass --to-key with a customer managed KMS key" });
+  }
+  const key = await describeKey(deps.kms(), toKey);
   if (key.manager === "AWS") {
     throw new InputError(`${key.ref} is an AWS managed key; sealed values can only be re-encrypted to a customer managed key`, {
       hint: "pass a customer managed key to --to-key",
     });
   }
   assertKeyEnabled(key, "re-encrypt to");
-  const state = await readFunction(deps.lambda(), req.functionName);
+  const state = preread ?? (await readFunction(deps.lambda(), req.functionName));
   assertEnvironmentReadable(state, "rotate");
   const source = new KmsKeySource(deps.kms());
   // Ciphertext in → ciphertext under the new key, and the key it came from. Our own output maps to itself.
@@ -74,12 +85,15 @@ export async function rotate(deps: AwsDeps, req: RotateRequest): Promise<RotateR
   /** Keys the values re-encrypted by KMS were under (our own output is not counted). */
   const sources = new Set<string>();
 
+  /** v1 values found (each is upgraded to v2 on the way: same plaintext, now bound to its variable). */
+  const upgraded = new Set<string>();
   const reencrypt = async (s: FunctionState, name: string): Promise<{ value: string; from: string }> => {
     const value = s.variables[name] as string;
     const known = done.get(value);
     if (known) return known;
-    const context = encryptionContext(s.name);
-    const out = await source.reseal(decodeSealed(value, name), context, key.arn, context).catch((err: unknown) => {
+    const version = versionIn(s.variables[MANIFEST_VAR], name);
+    if (version === 1) upgraded.add(name);
+    const out = await source.reseal(decodeSealed(value, name), contextFor(s.name, name, version), key.arn, contextFor(s.name, name, 2)).catch((err: unknown) => {
       if (err instanceof Error && !err.message.startsWith(`${name}:`)) err.message = `${name}: ${err.message}`;
       throw err;
     });
@@ -93,8 +107,11 @@ export async function rotate(deps: AwsDeps, req: RotateRequest): Promise<RotateR
     const names = sealedNames(s.variables);
     const results = await mapLimit(names, 8, (n) => reencrypt(s, n));
     const rotated = Object.fromEntries(names.map((n, i) => [n, (results[i] as { value: string }).value]));
+    const { [BUNDLE_VAR]: bundle, ...perVariable } = rotated;
+    // Every value comes out in wire format v2; the manifest says so.
+    const variables = mergeEnvironment(s.variables, { sealed: perVariable, ...(bundle !== undefined ? { bundle, bundleVersion: 2 as const } : {}) });
     return {
-      update: { variables: { ...s.variables, ...rotated }, kmsKeyArn: s.kmsKeyArn === key.arn ? undefined : key.arn },
+      update: { variables, kmsKeyArn: s.kmsKeyArn === key.arn ? undefined : key.arn },
       names,
       from: [...new Set(results.map((r) => r.from))].sort(),
     };
@@ -106,14 +123,14 @@ export async function rotate(deps: AwsDeps, req: RotateRequest): Promise<RotateR
       hint: "seal values with `envseal push`; to change only the at-rest key use `envseal push --at-rest-key`",
     });
   }
-  if (first.from.length === 1 && first.from[0] === key.arn) {
+  if (first.from.length === 1 && first.from[0] === key.arn && upgraded.size === 0) {
     throw new InputError(`every sealed value of ${state.name} is already under ${key.ref}; nothing to rotate`, {
       hint: "pass another key to --to-key",
     });
   }
   const base = { functionName: state.name, functionArn: state.arn, toKeyArn: key.arn };
   if (req.dryRun) {
-    return { ...base, names: first.names, fromKeyArns: first.from, atRestKey: atRestLabel(state.kmsKeyArn), dryRun: true, written: false, live: true, revisionId: state.revisionId };
+    return { ...base, names: first.names, fromKeyArns: first.from, upgraded: [...upgraded].sort(), atRestKey: atRestLabel(state.kmsKeyArn), dryRun: true, written: false, live: true, revisionId: state.revisionId };
   }
   await confirmOrAbort(req.confirm, { functionName: state.name, names: first.names, toKeyArn: key.arn });
   let last = first;
@@ -130,6 +147,7 @@ export async function rotate(deps: AwsDeps, req: RotateRequest): Promise<RotateR
     ...base,
     names: last.names,
     fromKeyArns: [...sources].sort(),
+    upgraded: [...upgraded].sort(),
     atRestKey: atRestLabel(key.arn),
     dryRun: false,
     written: result.written !== null,

@@ -3,7 +3,8 @@
  * @module
  */
 import { InputError } from "../core/errors.js";
-import { MAX_PLAINTEXT_BYTES, decodeSealed, encodeSealed, encryptionContext } from "../core/format.js";
+import { MAX_PLAINTEXT_BYTES, contextFor, decodeSealed, encodeSealed } from "../core/format.js";
+import type { WireVersion } from "../core/manifest.js";
 import type { KeySource } from "../core/keysource.js";
 
 /** Run `fn` over `items` with at most `limit` in flight; results keep the input order. */
@@ -32,19 +33,25 @@ export function assertSealable(name: string, plaintext: string): void {
 }
 
 /**
- * Seal each value for `functionName` under `keyArn`, up to 8 Encrypt calls in flight.
- * Returns name → sealed value (base64 ciphertext).
+ * Seal each value for `functionName` under `keyArn`, up to 8 Encrypt calls in flight, with wire format `version`
+ * (default 2: the context names the function and the variable). Returns name → sealed value (base64 ciphertext).
+ *
+ * @example
+ * ```ts
+ * await sealValues(source, keyArn, "orders-api", { DB_PASSWORD: pw }); // { DB_PASSWORD: "AQICAH…" }
+ * ```
  */
 export async function sealValues(
   source: KeySource,
   keyArn: string,
   functionName: string,
   values: Readonly<Record<string, string>>,
+  version: WireVersion = 2,
 ): Promise<Record<string, string>> {
   const names = Object.keys(values).sort();
   for (const name of names) assertSealable(name, values[name] as string);
-  const context = encryptionContext(functionName);
   const sealed = await mapLimit(names, 8, async (name) => {
+    const context = contextFor(functionName, name, version);
     const { ciphertext } = await source.seal(keyArn, new TextEncoder().encode(values[name]), context).catch((err: unknown) => {
       throw prefixVariable(err, name);
     });
@@ -53,15 +60,24 @@ export async function sealValues(
   return Object.fromEntries(names.map((n, i) => [n, sealed[i] as string]));
 }
 
-/** Open one sealed value bound to `functionName`; `label` names it in errors. */
+/**
+ * Open one sealed value of `functionName` held in variable `label`, with wire format `version` (default 1: a value
+ * sealed by the console or named on the command line); `label` names it in errors.
+ *
+ * @example
+ * ```ts
+ * const { plaintext } = await openValue(source, "orders-api", sealed, "DB_PASSWORD", 2);
+ * ```
+ */
 export async function openValue(
   source: KeySource,
   functionName: string,
   sealed: string,
   label: string,
+  version: WireVersion = 1,
 ): Promise<{ plaintext: string; keyArn: string }> {
   const blob = decodeSealed(sealed, label);
-  const { plaintext, keyArn } = await source.open(blob, encryptionContext(functionName)).catch((err: unknown) => {
+  const { plaintext, keyArn } = await source.open(blob, contextFor(functionName, label, version)).catch((err: unknown) => {
     throw prefixVariable(err, label);
   });
   return { plaintext: new TextDecoder().decode(plaintext), keyArn };

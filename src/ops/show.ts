@@ -4,7 +4,7 @@
  * @module
  */
 import { ENV_LIMIT_BYTES, envSize } from "../core/limits.js";
-import { BUNDLE_VAR, MANIFEST_VAR, parseManifest } from "../core/manifest.js";
+import { BUNDLE_VAR, MANIFEST_VAR, parseManifest, versionIn, type WireVersion } from "../core/manifest.js";
 import type { VariableKind } from "../core/diff.js";
 import { KmsKeySource } from "../kms/source.js";
 import { atRestLabel, readFunction, unreadableReason } from "../lambda/config.js";
@@ -24,6 +24,11 @@ export interface ShowRequest {
 export interface ShownVariable {
   readonly name: string;
   readonly kind: VariableKind;
+  /**
+   * For sealed and bundled values and the bundle itself: the wire format — `v2` bound to its variable's name, `v1`
+   * bound to the function only (swappable with another v1 value; `envseal upgrade` moves it to v2).
+   */
+  readonly format?: "v1" | "v2";
   /** Bytes the variable adds to the environment's JSON (for a bundled name: to the bundle's plaintext). */
   readonly bytes: number;
   /** Only with `reveal`: the plaintext (opened when sealed). */
@@ -74,11 +79,13 @@ export async function show(deps: AwsDeps, req: ShowRequest): Promise<ShowResult>
     const kind: VariableKind =
       name === MANIFEST_VAR || name === BUNDLE_VAR ? "envseal" : manifest.includes(name) ? "sealed" : "plain";
     const bytes = Buffer.byteLength(JSON.stringify({ [name]: value }), "utf8") - 2;
-    if (!source || name === BUNDLE_VAR) return { name, kind, bytes };
-    const shown = kind === "sealed" ? (await openValue(source, state.name, value, name)).plaintext : value;
-    return { name, kind, bytes, value: shown };
+    const version: WireVersion = versionIn(vars[MANIFEST_VAR], name);
+    const format = kind === "sealed" || name === BUNDLE_VAR ? ({ format: version === 2 ? "v2" : "v1" } as const) : {};
+    if (!source || name === BUNDLE_VAR) return { name, kind, bytes, ...format };
+    const shown = kind === "sealed" ? (await openValue(source, state.name, value, name, version)).plaintext : value;
+    return { name, kind, bytes, ...format, value: shown };
   });
-  const bundled = await bundledNames(deps, state.name, vars[BUNDLE_VAR], Boolean(req.reveal));
+  const bundled = await bundledNames(deps, state.name, vars[BUNDLE_VAR], Boolean(req.reveal), versionIn(vars[MANIFEST_VAR], BUNDLE_VAR));
   const variables = [...shown, ...bundled.variables].sort((a, b) => a.name.localeCompare(b.name));
   return {
     functionName: state.name,
@@ -98,13 +105,15 @@ async function bundledNames(
   functionName: string,
   sealed: string | undefined,
   reveal: boolean,
+  version: WireVersion,
 ): Promise<{ variables: ShownVariable[]; note: string | undefined }> {
   if (sealed === undefined) return { variables: [], note: undefined };
   try {
-    const { entries } = await openBundle(new KmsKeySource(deps.kms()), functionName, sealed, "listing bundled names");
+    const { entries } = await openBundle(new KmsKeySource(deps.kms()), functionName, sealed, "listing bundled names", version);
     const variables = Object.entries(entries).map(([name, value]) => ({
       name,
       kind: "bundled" as const,
+      format: version === 2 ? ("v2" as const) : ("v1" as const),
       bytes: Buffer.byteLength(JSON.stringify({ [name]: value }), "utf8") - 2,
       ...(reveal ? { value } : {}),
     }));

@@ -7,7 +7,7 @@ import { InputError } from "../core/errors.js";
 import type { EnvDiff } from "../core/diff.js";
 import { assertNamesToChange } from "../core/limits.js";
 import { mergeEnvironment, type EnvChange } from "../core/merge.js";
-import { BUNDLE_VAR, MANIFEST_VAR, parseManifest } from "../core/manifest.js";
+import { BUNDLE_VAR, MANIFEST_VAR, parseManifest, versionIn } from "../core/manifest.js";
 import { functionNameOf } from "../core/format.js";
 import { KmsKeySource } from "../kms/source.js";
 import { assertEnvironmentReadable, readFunction, type FunctionState } from "../lambda/config.js";
@@ -73,18 +73,21 @@ export async function unset(deps: AwsDeps, req: UnsetRequest): Promise<UnsetResu
     const inEnv = names.filter((n) => n in vars);
     const inManifestOnly = names.filter((n) => !(n in vars) && manifest.includes(n));
     let rest = names.filter((n) => !(n in vars) && !manifest.includes(n));
-    const change: { remove: string[]; bundle?: string | null } = { remove: [...inEnv, ...inManifestOnly] };
+    const change: { remove: string[]; bundle?: string | null; bundleVersion?: 1 | 2 } = { remove: [...inEnv, ...inManifestOnly] };
     let bundleBefore: Record<string, string> | undefined;
     let bundleAfter: Record<string, string> | undefined;
     if (rest.length > 0 && vars[BUNDLE_VAR] !== undefined) {
-      const opened = await kms().openBundle(s.name, vars[BUNDLE_VAR], "removing a bundled secret");
+      const bundleVersion = versionIn(vars[MANIFEST_VAR], BUNDLE_VAR);
+      const opened = await kms().openBundle(s.name, vars[BUNDLE_VAR], "removing a bundled secret", bundleVersion);
       bundleBefore = opened.entries;
       const fromBundle = rest.filter((n) => n in opened.entries);
       rest = rest.filter((n) => !(n in opened.entries));
       if (fromBundle.length > 0) {
         bundleAfter = { ...opened.entries };
         for (const n of fromBundle) delete bundleAfter[n];
-        change.bundle = Object.keys(bundleAfter).length === 0 ? null : await kms().sealBundle(opened.keyArn, s.name, bundleAfter);
+        change.bundle =
+          Object.keys(bundleAfter).length === 0 ? null : await kms().sealBundle(opened.keyArn, s.name, bundleAfter, { version: bundleVersion, generation: opened.generation + 1 });
+        change.bundleVersion = bundleVersion;
       }
     }
     return { update: { variables: mergeEnvironment(vars, change as EnvChange) }, bundleBefore, bundleAfter, absent: rest };

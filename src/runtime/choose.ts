@@ -30,7 +30,7 @@ export function chooseDecrypt(client: KMSClient | undefined, transport: KmsTrans
   // Configuration errors surface per variable, as the SDK path reports them (e.g. `DB_PASSWORD: ... InsecureEndpoint`).
   let target;
   try {
-    target = leanTargetFromEnv();
+    target = leanTargetFromEnv(process.env, settings.kmsEndpoint);
   } catch (err) {
     return () => Promise.reject(err);
   }

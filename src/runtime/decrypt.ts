@@ -11,7 +11,7 @@
 import type { KMSClient } from "@aws-sdk/client-kms";
 import { ConfigError, EnvsealError } from "../core/errors.js";
 import { tlsAgentOptions } from "../transport/tls.js";
-import { caBundle, kmsEndpointFromEnv } from "./env.js";
+import { caBundle, insideLambda, kmsEndpointFromEnv, kmsHost } from "./env.js";
 import { bundledRequire } from "./errors.js";
 import { DEFAULT_MAX_ATTEMPTS, DEFAULT_MAX_CONNECTIONS } from "./options.js";
 import { runtimeState } from "./state.js";
@@ -27,6 +27,8 @@ export interface DefaultClientSettings {
   maxAttempts?: number;
   /** Sockets opened to KMS at once. */
   maxConnections?: number;
+  /** The handler's own KMS endpoint (`kmsEndpoint` option); see env.ts for what the environment may say. */
+  kmsEndpoint?: string | undefined;
 }
 
 
@@ -53,7 +55,11 @@ async function importKms(): Promise<KmsModule> {
 }
 
 async function createDefaultClient(settings: DefaultClientSettings): Promise<KMSClient> {
-  const endpoint = kmsEndpointFromEnv();
+  // Inside Lambda the SDK must not read AWS_ENDPOINT_URL_KMS from the configuration on its own: name AWS's host.
+  const region = process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION;
+  const endpoint =
+    kmsEndpointFromEnv(process.env, settings.kmsEndpoint) ??
+    (insideLambda() && region ? `https://${kmsHost(region, /^true$/i.test(process.env.AWS_USE_FIPS_ENDPOINT ?? ""))}` : undefined);
   const [{ KMSClient }, https, http] = await Promise.all([importKms(), import("node:https"), import("node:http")]);
   const ca = caBundle();
   // The SDK builds its own NodeHttpHandler from these options: the runtime imports nothing but @aws-sdk/client-kms

@@ -13,6 +13,8 @@ export interface UnsealFailure {
   functionName: string;
   /** The time bound in force, for timeout messages. */
   timeoutMs: number;
+  /** The encryption context the Decrypt carried (v2 names the variable too). */
+  context?: Readonly<Record<string, string>>;
 }
 
 const KEY_ARN = /arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:\d{12}:(?:key|alias)\/[A-Za-z0-9/_-]+/;
@@ -58,11 +60,19 @@ export function toUnsealError(err: unknown, at: UnsealFailure): UnsealError {
   const make = (message: string, hint: string, asCode = code) => new UnsealError(`${v}: ${message}`, { variable: v, code: asCode, hint, cause: err });
 
   switch (code) {
-    case "InvalidCiphertextException":
+    case "InvalidCiphertextException": {
+      const variableBound = at.context?.EnvsealVariable !== undefined;
+      if (variableBound) {
+        return make(
+          `does not open with encryption context LambdaFunctionName=${at.functionName}, EnvsealVariable=${v} (InvalidCiphertextException): sealed for another variable or function? a value moved, swapped or renamed between variables fails here`,
+          "push the value again under this name (`envseal push`), or `envseal copy` it from the function it was sealed for",
+        );
+      }
       return make(
         `does not open with encryption context LambdaFunctionName=${at.functionName} (InvalidCiphertextException): sealed for another function name? see \`envseal copy\``,
         "values are bound to the function name; re-bind them with `envseal copy --from OLD --to NEW`, or pass `functionName` if the value belongs to another name",
       );
+    }
     case "AccessDeniedException":
       return make(
         `the execution role lacks kms:Decrypt on ${keyText}; see \`envseal policy\``,

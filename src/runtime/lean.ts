@@ -14,7 +14,7 @@ import type { Agent as HttpAgent, IncomingMessage } from "node:http";
 import type { Agent as HttpsAgent } from "node:https";
 import { tlsAgentOptions } from "../transport/tls.js";
 import type { DecryptFn, DefaultClientSettings } from "./decrypt.js";
-import { caBundle, kmsEndpointFromEnv } from "./env.js";
+import { caBundle, kmsEndpointFromEnv, kmsHost } from "./env.js";
 import { explainTlsFailure, isTlsFailureCode } from "./errors.js";
 import { DEFAULT_MAX_ATTEMPTS, DEFAULT_MAX_CONNECTIONS } from "./options.js";
 import { type Credentials, signPost } from "./sigv4.js";
@@ -40,22 +40,18 @@ export function regionFromEnv(env: NodeJS.ProcessEnv = process.env): string | un
   return env.AWS_REGION || env.AWS_DEFAULT_REGION || undefined;
 }
 
-/** `kms.<region>.amazonaws.com`, `kms-fips.<region>...` with `AWS_USE_FIPS_ENDPOINT=true`, `.amazonaws.com.cn` in China. */
-export function kmsHost(region: string, fips: boolean): string {
-  const suffix = region.startsWith("cn-") ? "amazonaws.com.cn" : "amazonaws.com";
-  return `${fips ? "kms-fips" : "kms"}.${region}.${suffix}`;
-}
+export { kmsHost };
 
 /**
  * Everything the lean path needs from the environment, or `undefined` when it cannot run there (no static
  * credentials or no region: the SDK's credential chain takes over). Throws `TransportError` for an endpoint that
  * breaks the transport policy, as the SDK path does.
  */
-export function leanTargetFromEnv(env: NodeJS.ProcessEnv = process.env): LeanTarget | undefined {
+export function leanTargetFromEnv(env: NodeJS.ProcessEnv = process.env, kmsEndpoint?: string): LeanTarget | undefined {
   const credentials = credentialsFromEnv(env);
   const region = regionFromEnv(env);
   if (!credentials || !region) return undefined;
-  const endpoint = kmsEndpointFromEnv(env);
+  const endpoint = kmsEndpointFromEnv(env, kmsEndpoint);
   const url = new URL(endpoint ?? `https://${kmsHost(region, /^true$/i.test(env.AWS_USE_FIPS_ENDPOINT ?? ""))}`);
   return { url, region, credentials };
 }

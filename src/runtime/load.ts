@@ -20,7 +20,19 @@ const cache = runtimeState().cache;
 const EMPTY: Secrets = Object.freeze({});
 
 function keyOf(options: LoadSecretsOptions): string {
-  return `${options.functionName ?? ""}\n${[...new Set(options.names ?? [])].sort().join(",")}`;
+  return [options.functionName ?? "", [...new Set(options.names ?? [])].sort().join(","), options.minBundleGeneration ?? "", options.kmsEndpoint ?? ""].join("\n");
+}
+
+/** Fail closed when a required name is not among the opened secrets. */
+function checkRequired(secrets: Secrets, required: readonly string[] | undefined): Secrets {
+  const missing = (required ?? []).filter((n) => !Object.hasOwn(secrets, n));
+  if (missing.length === 0) return secrets;
+  const names = missing.map((n) => n.slice(0, 64)).join(", ");
+  throw new UnsealError(`${names} ${missing.length === 1 ? "is" : "are"} required but not sealed in this function (not in ${MANIFEST_VAR}, options.names or the bundle)`, {
+    variable: missing[0]!.slice(0, 64),
+    code: "MissingSecret",
+    hint: "push it with envseal; a name dropped from ENVSEAL_SEALED (or the bundle) by a configuration edit is refused here",
+  });
 }
 
 function start(key: string, options: LoadSecretsOptions, timeoutMs: number): Entry {
@@ -31,8 +43,9 @@ function start(key: string, options: LoadSecretsOptions, timeoutMs: number): Ent
       timeoutMs,
       ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
       ...(options.maxConnections !== undefined ? { maxConnections: options.maxConnections } : {}),
+      ...(options.kmsEndpoint !== undefined ? { kmsEndpoint: options.kmsEndpoint } : {}),
     });
-    return openPlan(plan, decrypt, timeoutMs);
+    return openPlan(plan, decrypt, timeoutMs, { minBundleGeneration: options.minBundleGeneration });
   })();
   const entry: Entry = { promise };
   promise.then(
@@ -92,10 +105,11 @@ export function loadSecrets(options: LoadSecretsOptions = {}): Promise<Secrets> 
   const key = keyOf(options);
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const existing = cache.get(key);
-  let result: Promise<Secrets>;
-  if (existing?.value) result = Promise.resolve(existing.value);
-  else if (existing) result = bounded(existing.promise, timeoutMs);
-  else result = start(key, options, timeoutMs).promise;
+  let opened: Promise<Secrets>;
+  if (existing?.value) opened = Promise.resolve(existing.value);
+  else if (existing) opened = bounded(existing.promise, timeoutMs);
+  else opened = start(key, options, timeoutMs).promise;
+  const result = options.required?.length ? opened.then((s) => checkRequired(s, options.required)) : opened;
   if (!options.exportToEnv) return result;
   return result.then((secrets) => (exportToEnv(secrets), secrets));
 }

@@ -5,7 +5,7 @@
  */
 import { setMaxListeners } from "node:events";
 import { UnsealError } from "../core/errors.js";
-import { decodeBundle } from "../core/format.js";
+import { decodeBundleDocument, type BundleDocument } from "../core/format.js";
 import { BUNDLE_VAR } from "../core/manifest.js";
 import type { DecryptFn } from "./decrypt.js";
 import { toUnsealError } from "./errors.js";
@@ -22,9 +22,9 @@ function text(plaintext: Uint8Array, variable: string): string {
   }
 }
 
-function bundleEntries(plaintext: Uint8Array): Record<string, string> {
+function bundleDocument(plaintext: Uint8Array): BundleDocument {
   try {
-    return decodeBundle(plaintext);
+    return decodeBundleDocument(plaintext);
   } catch (err) {
     throw new UnsealError(`${BUNDLE_VAR}: ${(err as Error).message}`, { variable: BUNDLE_VAR, code: "InvalidBundle", hint: "re-create it with `envseal push --bundle`", cause: err });
   }
@@ -36,7 +36,7 @@ function bundleEntries(plaintext: Uint8Array): Record<string, string> {
  * the same misconfiguration always names the same variable. A name found both in the bundle and as its own sealed
  * variable is an error rather than a silent choice.
  */
-export async function openPlan(plan: UnsealPlan, decrypt: DecryptFn, timeoutMs: number): Promise<Secrets> {
+export async function openPlan(plan: UnsealPlan, decrypt: DecryptFn, timeoutMs: number, options: { minBundleGeneration?: number | undefined } = {}): Promise<Secrets> {
   const controller = new AbortController();
   // Every in-flight request listens on the one signal (the SDK adds a few listeners per request).
   setMaxListeners(Math.max(10, plan.items.length * 4 + 2), controller.signal);
@@ -49,19 +49,28 @@ export async function openPlan(plan: UnsealPlan, decrypt: DecryptFn, timeoutMs: 
   aborted.catch(() => undefined);
   try {
     const settled = await Promise.allSettled(
-      plan.items.map(async (item) => ({ item, plaintext: await Promise.race([decrypt(item.ciphertext, plan.context, controller.signal), aborted]) })),
+      plan.items.map(async (item) => ({ item, plaintext: await Promise.race([decrypt(item.ciphertext, item.context, controller.signal), aborted]) })),
     );
     const opened: { item: PlanItem; plaintext: Uint8Array }[] = [];
     for (const [i, result] of settled.entries()) {
       const item = plan.items[i] as PlanItem;
-      if (result.status === "rejected") throw toUnsealError(result.reason, { variable: item.variable, functionName: plan.functionName, timeoutMs });
+      if (result.status === "rejected") throw toUnsealError(result.reason, { variable: item.variable, functionName: plan.functionName, timeoutMs, context: item.context });
       opened.push(result.value);
     }
     const out: Record<string, string> = {};
     for (const { item, plaintext } of opened) if (!item.bundle) out[item.variable] = text(plaintext, item.variable);
     for (const { item, plaintext } of opened) {
       if (!item.bundle) continue;
-      for (const [name, value] of Object.entries(bundleEntries(plaintext))) {
+      const doc = bundleDocument(plaintext);
+      const min = options.minBundleGeneration;
+      if (min !== undefined && (doc.generation ?? 0) < min) {
+        throw new UnsealError(`${BUNDLE_VAR} is generation ${doc.generation ?? 0}${doc.sealedAt ? `, sealed ${doc.sealedAt}` : ""}: older than the handler's minBundleGeneration ${min}`, {
+          variable: BUNDLE_VAR,
+          code: "BundleRolledBack",
+          hint: "an older bundle was put back into the configuration: push the secrets again, or lower minBundleGeneration if this is intended",
+        });
+      }
+      for (const [name, value] of Object.entries(doc.entries)) {
         if (Object.hasOwn(out, name)) {
           throw new UnsealError(`${name} is both in ${BUNDLE_VAR} and a sealed variable of its own`, {
             variable: name,

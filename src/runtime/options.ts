@@ -31,6 +31,25 @@ export interface LoadSecretsOptions {
    */
   names?: readonly string[];
   /**
+   * Names that must be among the opened secrets: `loadSecrets` fails closed (UnsealError code `MissingSecret`, naming
+   * them) instead of returning `undefined` for a name dropped from `ENVSEAL_SEALED` or the bundle. Default: none.
+   */
+  required?: readonly string[];
+  /**
+   * Refuse a bundle older than this generation (UnsealError code `BundleRolledBack`): pin it in the handler's code to
+   * the generation `envseal show` reports after a push, so an older bundle put back into the configuration is refused.
+   * Default: none.
+   */
+  minBundleGeneration?: number;
+  /**
+   * Where KMS calls go, chosen by the handler's code. Inside Lambda (where `AWS_LAMBDA_RUNTIME_API` is set, which a
+   * function's configuration cannot set) envseal ignores `AWS_ENDPOINT_URL`, `AWS_ENDPOINT_URL_KMS` and
+   * `AWS_CA_BUNDLE` for KMS — whoever may edit the configuration could otherwise send every signed Decrypt elsewhere
+   * — and talks to `kms[-fips].<region>.amazonaws.com[.cn]` only, unless this option names another endpoint. Outside
+   * Lambda the environment variables work as usual. Default: none.
+   */
+  kmsEndpoint?: string;
+  /**
    * The function name the values are bound to (encryption context `LambdaFunctionName`). A name or ARN.
    * Default: `process.env.AWS_LAMBDA_FUNCTION_NAME`. Without either, `loadSecrets` fails: it never decrypts without
    * an encryption context.

@@ -4,8 +4,8 @@
  * @module
  */
 import { UnsealError } from "../core/errors.js";
-import { decodeSealed, encryptionContext } from "../core/format.js";
-import { BUNDLE_VAR, MANIFEST_VAR, parseManifest } from "../core/manifest.js";
+import { contextFor, decodeSealed, encryptionContext } from "../core/format.js";
+import { BUNDLE_VAR, MANIFEST_VAR, parseManifestEntries, type WireVersion } from "../core/manifest.js";
 import { isValidName } from "../core/limits.js";
 
 /** One ciphertext to open. */
@@ -16,13 +16,17 @@ export interface PlanItem {
   readonly ciphertext: Uint8Array;
   /** True for `ENVSEAL_BUNDLE`, whose plaintext is a JSON object of several secrets. */
   readonly bundle: boolean;
+  /** Its wire format: 2 when the manifest marks it `NAME:v2`, else 1. */
+  readonly version: WireVersion;
+  /** The encryption context its Decrypt carries (v2 names the variable too). */
+  readonly context: Readonly<Record<string, string>>;
 }
 
 /** Everything one unseal needs. */
 export interface UnsealPlan {
   /** The bare function name in the encryption context. */
   readonly functionName: string;
-  /** The encryption context every Decrypt carries. */
+  /** The function-only (v1) context; each item carries its own. */
   readonly context: Readonly<Record<string, string>>;
   /** Values to open, individually sealed first, then the bundle. */
   readonly items: readonly PlanItem[];
@@ -30,14 +34,18 @@ export interface UnsealPlan {
 
 const FUNCTION_VAR = "AWS_LAMBDA_FUNCTION_NAME";
 
-/** The sorted, unique names to open individually: the manifest's and `names`. */
-export function namesToOpen(env: NodeJS.ProcessEnv, names: readonly string[] = []): string[] {
-  let listed: string[];
+/** The manifest's entries (name → wire version), or an UnsealError when it is malformed. */
+function manifestOf(env: NodeJS.ProcessEnv): Map<string, WireVersion> {
   try {
-    listed = parseManifest(env[MANIFEST_VAR]);
+    return parseManifestEntries(env[MANIFEST_VAR]);
   } catch (err) {
     throw new UnsealError(`${MANIFEST_VAR} is malformed`, { variable: MANIFEST_VAR, code: "InvalidManifest", hint: "re-push the function with envseal", cause: err });
   }
+}
+
+/** The sorted, unique names to open individually: the manifest's and `names`. */
+export function namesToOpen(env: NodeJS.ProcessEnv, names: readonly string[] = []): string[] {
+  const listed = [...manifestOf(env).keys()].filter((n) => n !== BUNDLE_VAR);
   for (const name of names) {
     if (!isValidName(name)) {
       throw new UnsealError(`options.names holds "${name.slice(0, 64)}", which is not a variable name`, { variable: name.slice(0, 64), code: "InvalidName" });
@@ -91,11 +99,13 @@ export function planUnseal(env: NodeJS.ProcessEnv, options: { names?: readonly s
   if (names.length === 0 && !hasBundle) return undefined;
   const functionName = contextFunctionName(env, options.functionName);
   const fromNames = new Set(options.names ?? []);
-  const items: PlanItem[] = names.map((variable) => ({
-    variable,
-    ciphertext: ciphertextOf(env, variable, fromNames.has(variable) ? "named in options.names" : `listed in ${MANIFEST_VAR}`),
-    bundle: false,
-  }));
-  if (hasBundle) items.push({ variable: BUNDLE_VAR, ciphertext: ciphertextOf(env, BUNDLE_VAR, "present"), bundle: true });
+  const versions = manifestOf(env);
+  const item = (variable: string, why: string, bundle: boolean): PlanItem => {
+    // Names given only in options.names are console-sealed (v1); the manifest's marker decides for the rest.
+    const version = versions.get(variable) ?? 1;
+    return { variable, ciphertext: ciphertextOf(env, variable, why), bundle, version, context: Object.freeze(contextFor(functionName, variable, version)) };
+  };
+  const items: PlanItem[] = names.map((variable) => item(variable, fromNames.has(variable) && !versions.has(variable) ? "named in options.names" : `listed in ${MANIFEST_VAR}`, false));
+  if (hasBundle) items.push(item(BUNDLE_VAR, "present", true));
   return { functionName, context: Object.freeze(encryptionContext(functionName)), items };
 }

@@ -69,9 +69,10 @@ describe.skipIf(!motoAvailable())("bad-input corpus: one line, right exit code, 
     const pending = await createKey(kms, "alias/pending");
     await kms.send(new ScheduleKeyDeletionCommand({ KeyId: pending.keyId, PendingWindowInDays: 7 }));
     await createFunction(lambda, "plain-fn", { LOG_LEVEL: "info", BIG_ONE: "x".repeat(3000) });
-    sealedForSealedFn = awsEncrypt(moto, app.keyId, pw, "sealed-fn");
+    // Wire format v2 (bound to the variable too), as envseal seals.
+    sealedForSealedFn = awsEncrypt(moto, app.keyId, pw, "sealed-fn", "DB_PASSWORD");
     sealedForOther = awsEncrypt(moto, app.keyId, pw, "other-fn");
-    await createFunction(lambda, "sealed-fn", { DB_PASSWORD: sealedForSealedFn, ENVSEAL_SEALED: "DB_PASSWORD", CONSOLE_WRONG: sealedForOther, PLAIN_ONE: "p" });
+    await createFunction(lambda, "sealed-fn", { DB_PASSWORD: sealedForSealedFn, ENVSEAL_SEALED: "DB_PASSWORD:v2", CONSOLE_WRONG: sealedForOther, PLAIN_ONE: "p" });
     writeFileSync(join(dir, "bad.env"), `GOOD=1\nthis line is not an assignment\n`);
     writeFileSync(join(dir, "empty.env"), `# nothing here\n`);
     writeFileSync(join(dir, "dotted.env"), `my.var=1\n`);

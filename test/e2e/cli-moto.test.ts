@@ -53,12 +53,15 @@ describe.skipIf(!motoAvailable())("envseal CLI against moto (SDK → HTTP → Si
     const v = await vars("orders-api");
     expect(v.EXISTING).toBe("stays");
     expect(v.LOG_LEVEL).toBe("info");
-    expect(v.ENVSEAL_SEALED).toBe("DB_PASSWORD");
+    expect(v.ENVSEAL_SEALED).toBe("DB_PASSWORD:v2");
     expect(v.DB_PASSWORD).not.toContain(pw);
-    const opened = awsDecrypt(moto, v.DB_PASSWORD!, "orders-api");
+    // Wire format v2: the context names the variable too; the function name alone no longer opens it.
+    const opened = awsDecrypt(moto, v.DB_PASSWORD!, "orders-api", "DB_PASSWORD");
+    expect(() => awsDecrypt(moto, v.DB_PASSWORD!, "orders-api")).toThrow(/InvalidCiphertextException/);
+    expect(() => awsDecrypt(moto, v.DB_PASSWORD!, "orders-api", "SENTRY_DSN")).toThrow(/InvalidCiphertextException/);
     expect(opened.plaintext).toBe(pw);
     expect(opened.keyId).toBe(key.arn);
-    expect(() => awsDecrypt(moto, v.DB_PASSWORD!, "another-fn")).toThrow(/InvalidCiphertextException/);
+    expect(() => awsDecrypt(moto, v.DB_PASSWORD!, "another-fn", "DB_PASSWORD")).toThrow(/InvalidCiphertextException/);
   });
 
   it("a value sealed by awscli (console style) opens with envseal decrypt, from stdin and as an argument", async () => {
@@ -78,8 +81,8 @@ describe.skipIf(!motoAvailable())("envseal CLI against moto (SDK → HTTP → Si
   it("show lists names, kinds, bytes of 4096 and the at-rest key; --reveal opens values", async () => {
     const r = await cli(["show", "--function", "orders-api"]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/DB_PASSWORD\s+sealed\s+\d+/);
-    expect(r.stdout).toMatch(/EXISTING\s+plain\s+\d+/);
+    expect(r.stdout).toMatch(/DB_PASSWORD\s+sealed\s+v2\s+\d+/);
+    expect(r.stdout).toMatch(/EXISTING\s+plain\s+-\s+\d+/);
     expect(r.stdout).toMatch(/size: \d+ of 4096 bytes/);
     const json = JSON.parse((await cli(["-o", "json", "show", "--function", "orders-api"])).stdout);
     expect(json.variables.map((x: { name: string; kind: string }) => `${x.name}:${x.kind}`)).toEqual([
@@ -112,7 +115,7 @@ describe.skipIf(!motoAvailable())("envseal CLI against moto (SDK → HTTP → Si
 
     const real = await cli(["push", "--function", "orders-api", "--key", "alias/app", "--env-file", file]);
     expect(real.code, real.stderr).toBe(0);
-    expect((await vars("orders-api")).ENVSEAL_SEALED).toBe("API_KEY,DB_PASSWORD,OLD_TOKEN");
+    expect((await vars("orders-api")).ENVSEAL_SEALED).toBe("API_KEY:v2,DB_PASSWORD:v2,OLD_TOKEN:v2");
   });
 
   it("unset removes the variable and its manifest entry, keeping the rest", async () => {
@@ -120,7 +123,7 @@ describe.skipIf(!motoAvailable())("envseal CLI against moto (SDK → HTTP → Si
     expect(r.code, r.stderr).toBe(0);
     const v = await vars("orders-api");
     expect(v.OLD_TOKEN).toBeUndefined();
-    expect(v.ENVSEAL_SEALED).toBe("API_KEY,DB_PASSWORD");
+    expect(v.ENVSEAL_SEALED).toBe("API_KEY:v2,DB_PASSWORD:v2");
     expect(v.EXISTING).toBe("stays");
   });
 
@@ -130,10 +133,17 @@ describe.skipIf(!motoAvailable())("envseal CLI against moto (SDK → HTTP → Si
     canaries.push(s);
     const r = await cli(["encrypt", "--function", "orders-api", "--key", key.arn, "WEBHOOK_SECRET"], s);
     expect(r.code, r.stderr).toBe(0);
-    const [name, value] = r.stdout.trim().split("=", 2) as [string, string];
+    const [line, manifest] = r.stdout.trim().split("\n") as [string, string];
+    const [name, value] = line.split("=", 2) as [string, string];
     expect(name).toBe("WEBHOOK_SECRET");
-    expect(awsDecrypt(moto, r.stdout.trim().slice(name.length + 1), "orders-api").plaintext).toBe(s);
+    expect(awsDecrypt(moto, line.slice(name.length + 1), "orders-api", "WEBHOOK_SECRET").plaintext).toBe(s);
     expect(value.length).toBeGreaterThan(0);
+    expect(manifest).toBe("ENVSEAL_SEALED=WEBHOOK_SECRET:v2");
+    // --wire-format v1: what the console's decrypt snippet opens (function context only).
+    const v1 = await cli(["encrypt", "--function", "orders-api", "--key", key.arn, "--wire-format", "v1", "WEBHOOK_SECRET"], s);
+    const [v1line, v1manifest] = v1.stdout.trim().split("\n") as [string, string];
+    expect(awsDecrypt(moto, v1line.slice("WEBHOOK_SECRET=".length), "orders-api").plaintext).toBe(s);
+    expect(v1manifest).toBe("ENVSEAL_SEALED=WEBHOOK_SECRET");
     expect(await vars("orders-api")).toEqual(before);
   });
 

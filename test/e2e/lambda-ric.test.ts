@@ -26,7 +26,8 @@ const FN = "ric-fn";
 const HANDLER = `
 import { createHash } from "node:crypto";
 import { loadSecrets } from "envseal/runtime";
-const secrets = await loadSecrets({ kmsTransport: process.env.TEST_TRANSPORT });
+// Inside Lambda, envseal ignores AWS_ENDPOINT_URL*: only the handler's code may point KMS elsewhere (here, the emulator).
+const secrets = await loadSecrets({ kmsTransport: process.env.TEST_TRANSPORT, kmsEndpoint: process.env.TEST_KMS_ENDPOINT });
 export const handler = async () => ({
   names: Object.keys(secrets).sort(),
   digest: createHash("sha256").update(JSON.stringify(secrets)).digest("hex"),
@@ -88,7 +89,7 @@ describe.skipIf(!motoAvailable() || !tools)("Lambda's runtime interface client (
         AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
         AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
         AWS_SESSION_TOKEN: "ric-session-token",
-        AWS_ENDPOINT_URL_KMS: proxy.url,
+        TEST_KMS_ENDPOINT: proxy.url,
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
         ...variables,
         ...extraEnv,

@@ -42,8 +42,10 @@ describe.skipIf(!motoAvailable())("key lifecycle against moto: bundle, rotate, c
     const [a, b, c] = [secret("a"), secret("b"), secret("c")];
     expect((await cli(["push", "-f", "bundle-fn", "-k", "alias/app", "--bundle", "A_ONE", "B_TWO"], `${a}\n${b}\n`)).code).toBe(0);
     let v = await vars("bundle-fn");
-    expect(Object.keys(v).sort()).toEqual(["ENVSEAL_BUNDLE", "KEEP"]);
-    expect(JSON.parse(awsDecrypt(moto, v.ENVSEAL_BUNDLE!, "bundle-fn").plaintext)).toEqual({ A_ONE: a, B_TWO: b });
+    expect(Object.keys(v).sort()).toEqual(["ENVSEAL_BUNDLE", "ENVSEAL_SEALED", "KEEP"]);
+    expect(v.ENVSEAL_SEALED).toBe("ENVSEAL_BUNDLE:v2");
+    const doc = JSON.parse(awsDecrypt(moto, v.ENVSEAL_BUNDLE!, "bundle-fn", "ENVSEAL_BUNDLE").plaintext);
+    expect(doc).toEqual({ envseal: 2, generation: 1, sealedAt: expect.any(String), secrets: { A_ONE: a, B_TWO: b } });
     expect((await loadInChild(moto, "bundle-fn", v)).secrets).toEqual({ A_ONE: a, B_TWO: b });
 
     // Adding to the existing bundle (default storage follows the function).
@@ -56,12 +58,12 @@ describe.skipIf(!motoAvailable())("key lifecycle against moto: bundle, rotate, c
     // Out of the bundle, then back in.
     expect((await cli(["push", "-f", "bundle-fn", "-k", "alias/app", "--no-bundle"])).code).toBe(0);
     v = await vars("bundle-fn");
-    expect(v.ENVSEAL_SEALED).toBe("A_ONE,B_TWO,C_THREE");
+    expect(v.ENVSEAL_SEALED).toBe("A_ONE:v2,B_TWO:v2,C_THREE:v2");
     expect(v.ENVSEAL_BUNDLE).toBeUndefined();
     expect((await loadInChild(moto, "bundle-fn", v)).secrets).toEqual({ A_ONE: a, B_TWO: b, C_THREE: c });
     expect((await cli(["push", "-f", "bundle-fn", "-k", "alias/app", "--bundle"])).code).toBe(0);
     v = await vars("bundle-fn");
-    expect(Object.keys(v).sort()).toEqual(["ENVSEAL_BUNDLE", "KEEP"]);
+    expect(Object.keys(v).sort()).toEqual(["ENVSEAL_BUNDLE", "ENVSEAL_SEALED", "KEEP"]);
     expect((await loadInChild(moto, "bundle-fn", v)).secrets).toEqual({ A_ONE: a, B_TWO: b, C_THREE: c });
 
     // unset from the bundle.
@@ -74,7 +76,7 @@ describe.skipIf(!motoAvailable())("key lifecycle against moto: bundle, rotate, c
     const s = secret("rot");
     expect((await cli(["push", "-f", "rotate-fn", "-k", "alias/app", "DB_PASSWORD"], s)).code).toBe(0);
     const before = (await vars("rotate-fn")).DB_PASSWORD!;
-    expect(awsDecrypt(moto, before, "rotate-fn").keyId).toBe(app.arn);
+    expect(awsDecrypt(moto, before, "rotate-fn", "DB_PASSWORD").keyId).toBe(app.arn);
 
     const dry = await cli(["rotate", "-f", "rotate-fn", "--to-key", "alias/next", "--dry-run"]);
     expect(dry.code, dry.stderr).toBe(0);
@@ -84,7 +86,7 @@ describe.skipIf(!motoAvailable())("key lifecycle against moto: bundle, rotate, c
     expect(r.code, r.stderr).toBe(0);
     const after = await vars("rotate-fn");
     expect(after.PLAIN).toBe("p");
-    const opened = awsDecrypt(moto, after.DB_PASSWORD!, "rotate-fn");
+    const opened = awsDecrypt(moto, after.DB_PASSWORD!, "rotate-fn", "DB_PASSWORD");
     expect(opened.keyId).toBe(next.arn);
     expect(opened.plaintext).toBe(s);
 
@@ -102,9 +104,9 @@ describe.skipIf(!motoAvailable())("key lifecycle against moto: bundle, rotate, c
     expect(r.code, r.stderr).toBe(0);
     const v = await vars("copy-to");
     expect(v.EXISTING).toBe("e");
-    expect(v.ENVSEAL_SEALED).toBe("API_TOKEN");
-    expect(awsDecrypt(moto, v.API_TOKEN!, "copy-to").plaintext).toBe(s);
-    expect(() => awsDecrypt(moto, v.API_TOKEN!, "copy-from")).toThrow(/InvalidCiphertextException/);
+    expect(v.ENVSEAL_SEALED).toBe("API_TOKEN:v2");
+    expect(awsDecrypt(moto, v.API_TOKEN!, "copy-to", "API_TOKEN").plaintext).toBe(s);
+    expect(() => awsDecrypt(moto, v.API_TOKEN!, "copy-from", "API_TOKEN")).toThrow(/InvalidCiphertextException/);
 
     const conflict = await cli(["copy", "--from", "copy-from", "--to", "copy-to", "-k", "alias/app"]);
     expect(conflict.code).toBe(2);

@@ -19,7 +19,8 @@ describe.skipIf(!motoAvailable() || !awscliAvailable())("README worked example (
     expect(r.stdout).toContain("correct-horse-battery-staple   <- opened by awscli");
     expect(r.stdout).toContain("correct-horse-battery-staple   <- opened by envseal");
     expect(r.stdout).toContain("(exit 2: bound to orders-api, as it should be)");
-    expect(r.stderr).toContain("sealed for another function name?");
+    expect(r.stdout).toContain("(exit 2: bound to DB_PASSWORD, as it should be)");
+    expect(r.stderr).toContain("sealed for another function name or variable?");
     expect(r.stdout).toMatch(/FEATURE_FLAGS\s+plain/);
   });
 });

@@ -88,8 +88,9 @@ describe.skipIf(!motoAvailable())("faults under push, rotate, copy, unset: fully
     const out = await kms.send(new EncryptCommand({ KeyId: keyArn, Plaintext: Buffer.from(plaintext), EncryptionContext: { LambdaFunctionName: name } }));
     return Buffer.from(out.CiphertextBlob!).toString("base64");
   };
-  const open = async (name: string, value: string): Promise<{ plaintext: string; keyId: string }> => {
-    const out = await kms.send(new DecryptCommand({ CiphertextBlob: Buffer.from(value, "base64"), EncryptionContext: { LambdaFunctionName: name } }));
+  /** Open a value envseal wrote (wire format v2: the context names the function and the variable). */
+  const open = async (name: string, value: string, variable: string): Promise<{ plaintext: string; keyId: string }> => {
+    const out = await kms.send(new DecryptCommand({ CiphertextBlob: Buffer.from(value, "base64"), EncryptionContext: { LambdaFunctionName: name, EnvsealVariable: variable } }));
     return { plaintext: Buffer.from(out.Plaintext!).toString("utf8"), keyId: out.KeyId! };
   };
   const secret = (label: string): string => {
@@ -118,8 +119,8 @@ describe.skipIf(!motoAvailable())("faults under push, rotate, copy, unset: fully
           target: name,
           async check(before, after) {
             expect(before).toEqual({ KEEP: "kept", OTHER: "other" });
-            expect(after).toEqual({ KEEP: "kept", OTHER: "other", ENVSEAL_SEALED: "NEW_SECRET", NEW_SECRET: after.NEW_SECRET });
-            expect(await open(name, after.NEW_SECRET!)).toEqual({ plaintext: value, keyId: app.arn });
+            expect(after).toEqual({ KEEP: "kept", OTHER: "other", ENVSEAL_SEALED: "NEW_SECRET:v2", NEW_SECRET: after.NEW_SECRET });
+            expect(await open(name, after.NEW_SECRET!, "NEW_SECRET")).toEqual({ plaintext: value, keyId: app.arn });
           },
         };
       },
@@ -135,10 +136,11 @@ describe.skipIf(!motoAvailable())("faults under push, rotate, copy, unset: fully
           target: name,
           async check(before, after) {
             expect(Object.keys(after).sort()).toEqual(["A_ONE", "B_TWO", "ENVSEAL_SEALED", "PLAIN"]);
-            expect({ PLAIN: after.PLAIN, ENVSEAL_SEALED: after.ENVSEAL_SEALED }).toEqual({ PLAIN: "p", ENVSEAL_SEALED: "A_ONE,B_TWO" });
+            // The v1 values (seeded console-style) come out re-encrypted and bound to their names.
+            expect({ PLAIN: after.PLAIN, ENVSEAL_SEALED: after.ENVSEAL_SEALED }).toEqual({ PLAIN: "p", ENVSEAL_SEALED: "A_ONE:v2,B_TWO:v2" });
             expect(after.A_ONE).not.toBe(before.A_ONE);
-            expect(await open(name, after.A_ONE!)).toEqual({ plaintext: a, keyId: next.arn });
-            expect(await open(name, after.B_TWO!)).toEqual({ plaintext: b, keyId: next.arn });
+            expect(await open(name, after.A_ONE!, "A_ONE")).toEqual({ plaintext: a, keyId: next.arn });
+            expect(await open(name, after.B_TWO!, "B_TWO")).toEqual({ plaintext: b, keyId: next.arn });
           },
         };
       },
@@ -155,8 +157,8 @@ describe.skipIf(!motoAvailable())("faults under push, rotate, copy, unset: fully
           args: ["copy", "--from", source, "--to", name, "-k", "alias/next"],
           target: name,
           async check(_before, after) {
-            expect(after).toEqual({ EXISTING: "e", ENVSEAL_SEALED: "API_TOKEN", API_TOKEN: after.API_TOKEN });
-            expect(await open(name, after.API_TOKEN!)).toEqual({ plaintext: s, keyId: next.arn });
+            expect(after).toEqual({ EXISTING: "e", ENVSEAL_SEALED: "API_TOKEN:v2", API_TOKEN: after.API_TOKEN });
+            expect(await open(name, after.API_TOKEN!, "API_TOKEN")).toEqual({ plaintext: s, keyId: next.arn });
           },
         };
       },

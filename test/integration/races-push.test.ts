@@ -60,10 +60,10 @@ describe.skipIf(!motoAvailable())("races: concurrent push processes against one 
     const names = values.map((_, i) => `WRITER_${i}`);
     expect(Object.keys(vars).sort()).toEqual(["ENVSEAL_SEALED", "PRE_ONE", "PRE_TWO", ...names].sort());
     expect({ PRE_ONE: vars.PRE_ONE, PRE_TWO: vars.PRE_TWO }).toEqual({ PRE_ONE: "1", PRE_TWO: "2" });
-    expect(vars.ENVSEAL_SEALED).toBe([...names].sort().join(","));
+    expect(vars.ENVSEAL_SEALED).toBe([...names].sort().map((n) => `${n}:v2`).join(","));
     for (const [i, name] of names.entries()) {
       const out = await kms.send(
-        new DecryptCommand({ CiphertextBlob: Buffer.from(vars[name]!, "base64"), EncryptionContext: { LambdaFunctionName: "race-fn" } }),
+        new DecryptCommand({ CiphertextBlob: Buffer.from(vars[name]!, "base64"), EncryptionContext: { LambdaFunctionName: "race-fn", EnvsealVariable: name } }),
       );
       expect(Buffer.from(out.Plaintext!).toString("utf8"), name).toBe(values[i]);
     }

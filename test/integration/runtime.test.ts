@@ -53,7 +53,7 @@ describe.skipIf(!motoAvailable())("envseal/runtime against moto", () => {
   });
 
   it("the CLI wrote sealed values and a manifest, not plaintext", () => {
-    expect(variables.ENVSEAL_SEALED).toBe("API_KEY,DB_PASSWORD");
+    expect(variables.ENVSEAL_SEALED).toBe("API_KEY:v2,DB_PASSWORD:v2");
     expect(variables.LOG_LEVEL).toBe("info");
     expectNoCanary(planted, { "function configuration": JSON.stringify(variables) });
   });
@@ -88,8 +88,8 @@ describe.skipIf(!motoAvailable())("envseal/runtime against moto", () => {
     const run = await runNode([`${DIST}/handlers/reference.js`], lambdaEnv(moto, "billing-api", variables));
     expect(run.code).not.toBe(0);
     expect(run.stderr).toContain("UnsealError");
-    expect(run.stderr).toContain("API_KEY: does not open with encryption context LambdaFunctionName=billing-api");
-    expect(run.stderr).toContain("sealed for another function name? see `envseal copy`");
+    expect(run.stderr).toContain("API_KEY: does not open with encryption context LambdaFunctionName=billing-api, EnvsealVariable=API_KEY");
+    expect(run.stderr).toContain("sealed for another variable or function?");
     expect(run.stderr).toContain("InvalidCiphertextException");
     expectNoCanary(planted, { stdout: run.stdout, stderr: run.stderr });
   });

@@ -48,8 +48,9 @@ describe.skipIf(!motoAvailable())("write safety: unreadable environments, races,
     const out = await kms.send(new EncryptCommand({ KeyId: keyArn, Plaintext: Buffer.from(plaintext), EncryptionContext: { LambdaFunctionName: name } }));
     return Buffer.from(out.CiphertextBlob!).toString("base64");
   };
-  const keyOf = async (name: string, value: string): Promise<string> =>
-    (await kms.send(new DecryptCommand({ CiphertextBlob: Buffer.from(value, "base64"), EncryptionContext: { LambdaFunctionName: name } }))).KeyId!;
+  /** The key a value envseal wrote is under (wire format v2: the context names the variable too). */
+  const keyOf = async (name: string, value: string, variable: string): Promise<string> =>
+    (await kms.send(new DecryptCommand({ CiphertextBlob: Buffer.from(value, "base64"), EncryptionContext: { LambdaFunctionName: name, EnvsealVariable: variable } }))).KeyId!;
 
   beforeAll(async () => {
     moto = await startMoto();
@@ -141,7 +142,8 @@ describe.skipIf(!motoAvailable())("write safety: unreadable environments, races,
       expect(update.preconditionFailed).toBeGreaterThan(0);
       expect(update.forwarded).toBe(values.length);
       const after = await vars(name);
-      expect(Object.keys(after).sort()).toEqual(["ENVSEAL_BUNDLE", "PRE"]);
+      expect(Object.keys(after).sort()).toEqual(["ENVSEAL_BUNDLE", "ENVSEAL_SEALED", "PRE"]);
+      expect(after.ENVSEAL_SEALED).toBe("ENVSEAL_BUNDLE:v2");
       const opened = await loadInChild(moto, name, after);
       expect(opened.code, opened.stderr).toBe(0);
       expect(opened.secrets).toEqual(Object.fromEntries(values.map((v, i) => [`WRITER_${i}`, v])));
@@ -187,9 +189,9 @@ describe.skipIf(!motoAvailable())("write safety: unreadable environments, races,
         proxy.delay(held, 0);
       }
       const after = await vars(name);
-      expect(after.ENVSEAL_SEALED).toBe("A_ONE,B_TWO");
-      expect(await keyOf(name, after.A_ONE!)).toBe(newKey.arn);
-      expect(await keyOf(name, after.B_TWO!)).toBe(newKey.arn);
+      expect(after.ENVSEAL_SEALED).toBe("A_ONE:v2,B_TWO:v2");
+      expect(await keyOf(name, after.A_ONE!, "A_ONE")).toBe(newKey.arn);
+      expect(await keyOf(name, after.B_TWO!, "B_TWO")).toBe(newKey.arn);
       expect((await config(name)).KMSKeyArn).toBe(newKey.arn);
     });
   });
@@ -204,7 +206,7 @@ describe.skipIf(!motoAvailable())("write safety: unreadable environments, races,
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toMatch(/written \(revision [0-9a-f-]+\); the update is live/);
       expect(r.stderr).not.toMatch(/nothing was written/);
-      expect(await keyOf(name, (await vars(name)).A_ONE!)).toBe(newKey.arn);
+      expect(await keyOf(name, (await vars(name)).A_ONE!, "A_ONE")).toBe(newKey.arn);
       const again = await cli(["rotate", "-f", name, "--to-key", "alias/new"]);
       expect(again.stderr).toContain("already under alias/new; nothing to rotate");
     });

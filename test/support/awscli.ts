@@ -7,6 +7,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Moto } from "./moto.js";
 
+/** awscli's shorthand for an encryption context: v1 names the function; v2 also the variable. */
+export function awsContext(functionName: string, variable?: string): string {
+  return variable === undefined ? `LambdaFunctionName=${functionName}` : `LambdaFunctionName=${functionName},EnvsealVariable=${variable}`;
+}
+
 /** True when the `aws` command runs here; under CI=true a missing awscli fails the run (.ci/run installs it). */
 export function awscliAvailable(): boolean {
   const ok = spawnSync("aws", ["--version"], { stdio: "ignore" }).status === 0;
@@ -25,14 +30,17 @@ export function aws(moto: Moto, args: string[], region = "us-east-1"): string {
   return r.stdout;
 }
 
-/** Decrypt a sealed value with awscli and the function-name context; returns plaintext and the KeyId KMS reports. */
-export function awsDecrypt(moto: Moto, sealed: string, functionName: string): { plaintext: string; keyId: string } {
+/**
+ * Decrypt a sealed value with awscli: the function-name context (wire format v1), plus `EnvsealVariable=variable`
+ * when a variable is given (v2). Returns plaintext and the KeyId KMS reports.
+ */
+export function awsDecrypt(moto: Moto, sealed: string, functionName: string, variable?: string): { plaintext: string; keyId: string } {
   const dir = mkdtempSync(join(tmpdir(), "envseal-awscli-"));
   try {
     const file = join(dir, "blob");
     writeFileSync(file, Buffer.from(sealed, "base64"), { mode: 0o600 });
     const out = JSON.parse(
-      aws(moto, ["kms", "decrypt", "--ciphertext-blob", `fileb://${file}`, "--encryption-context", `LambdaFunctionName=${functionName}`, "--output", "json"]),
+      aws(moto, ["kms", "decrypt", "--ciphertext-blob", `fileb://${file}`, "--encryption-context", awsContext(functionName, variable), "--output", "json"]),
     ) as { Plaintext: string; KeyId: string };
     return { plaintext: Buffer.from(out.Plaintext, "base64").toString("utf8"), keyId: out.KeyId };
   } finally {
@@ -45,11 +53,11 @@ export function awsDecrypt(moto: Moto, sealed: string, functionName: string): { 
  * through stdin (`cat |` gives aws a real pipe: Node's stdio pipes are sockets, which /dev/stdin cannot open), never
  * into a file or argv.
  */
-export function awsEncrypt(moto: Moto, keyId: string, plaintext: string, functionName: string): string {
+export function awsEncrypt(moto: Moto, keyId: string, plaintext: string, functionName: string, variable?: string): string {
   const r = spawnSync(
     "sh",
     ["-c", 'cat | aws "$@"', "sh", "kms", "encrypt", "--key-id", keyId, "--plaintext", "fileb:///dev/stdin",
-      "--encryption-context", `LambdaFunctionName=${functionName}`, "--endpoint-url", moto.url, "--query", "CiphertextBlob", "--output", "text"],
+      "--encryption-context", awsContext(functionName, variable), "--endpoint-url", moto.url, "--query", "CiphertextBlob", "--output", "text"],
     { input: plaintext, encoding: "utf8", env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ...moto.env() } },
   );
   if (r.status !== 0) throw new Error(`aws kms encrypt failed (${r.status}): ${r.stderr}`);

@@ -8,8 +8,11 @@ import { sdkError } from "./sdk-errors.js";
 
 /** A plausible sealed value (base64 of 64 random bytes) that a {@link FakeVault} maps to a plaintext. */
 export interface FakeVault {
-  /** Seal `plaintext` for `functionName`: returns the base64 value to put in the environment. */
-  seal(plaintext: string, functionName: string): string;
+  /**
+   * Seal `plaintext` for `functionName` (and, for wire format v2, for `variable`): returns the base64 value to put in
+   * the environment. It opens only with exactly that context.
+   */
+  seal(plaintext: string, functionName: string, variable?: string): string;
   /** Answer one Decrypt like KMS would for the sealed values (InvalidCiphertextException on a wrong context). */
   open(input: Pick<DecryptCommandInput, "CiphertextBlob" | "EncryptionContext">): Promise<{ Plaintext: Uint8Array; KeyId: string }>;
   /** Make `kms` answer Decrypt like KMS would for the sealed values (InvalidCiphertextException on a wrong context). */
@@ -22,17 +25,19 @@ export function kmsError(name: string, message = `${name} from the mock`, status
 }
 
 export function fakeVault(): FakeVault {
-  const blobs = new Map<string, { plaintext: string; functionName: string }>();
+  const blobs = new Map<string, { plaintext: string; context: Record<string, string> }>();
+  const same = (a: Record<string, string>, b: Record<string, string> | undefined) =>
+    b !== undefined && Object.keys(a).length === Object.keys(b).length && Object.entries(a).every(([k, v]) => b[k] === v);
   return {
-    seal(plaintext, functionName) {
+    seal(plaintext, functionName, variable) {
       const value = randomBytes(64).toString("base64");
-      blobs.set(value, { plaintext, functionName });
+      blobs.set(value, { plaintext, context: variable === undefined ? { LambdaFunctionName: functionName } : { LambdaFunctionName: functionName, EnvsealVariable: variable } });
       return value;
     },
     async open(input) {
       const key = Buffer.from(input.CiphertextBlob as Uint8Array).toString("base64");
       const entry = blobs.get(key);
-      if (!entry || input.EncryptionContext?.LambdaFunctionName !== entry.functionName || Object.keys(input.EncryptionContext ?? {}).length !== 1) {
+      if (!entry || !same(entry.context, input.EncryptionContext)) {
         throw kmsError("InvalidCiphertextException", "");
       }
       return { Plaintext: new TextEncoder().encode(entry.plaintext), KeyId: "arn:aws:kms:us-east-1:123456789012:key/test" };

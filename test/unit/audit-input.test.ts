@@ -114,7 +114,7 @@ describe("suppressions", () => {
   });
 
   it("an unknown rule is an InputError", () => {
-    expect(() => parseIgnores(["ES010"])).toThrow(InputError);
+    expect(() => parseIgnores(["ES099"])).toThrow(InputError);
     expect(() => parseIgnores(["nonsense:*"])).toThrow(/unknown rule/);
   });
 

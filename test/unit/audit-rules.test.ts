@@ -89,7 +89,7 @@ describe("rules ES001–ES009", () => {
   it("ES001 negative: sealed variables, ENVSEAL_*, references and trivial values are not flagged", async () => {
     const found = await checkFunction(
       fn({
-        ENVSEAL_SEALED: "DB_PASSWORD,STRIPE_KEY",
+        ENVSEAL_SEALED: "DB_PASSWORD:v2,STRIPE_KEY:v2,ENVSEAL_BUNDLE:v2",
         DB_PASSWORD: SEALED,
         STRIPE_KEY: SEALED,
         ENVSEAL_BUNDLE: SEALED,
@@ -201,7 +201,7 @@ describe("rules ES001–ES009", () => {
   });
 
   it("every rule has help text and a remediation", () => {
-    expect(RULE_LIST.map((r) => r.id)).toEqual(["ES001", "ES002", "ES003", "ES004", "ES005", "ES006", "ES007", "ES008", "ES009"]);
+    expect(RULE_LIST.map((r) => r.id)).toEqual(["ES001", "ES002", "ES003", "ES004", "ES005", "ES006", "ES007", "ES008", "ES009", "ES010", "ES011"]);
     for (const r of RULE_LIST) {
       expect(r.help.length).toBeGreaterThan(40);
       expect(r.remediation.length).toBeGreaterThan(10);
@@ -254,5 +254,39 @@ describe("secret detection", () => {
     ["AUTH_TOKEN", "xxxxxxxxxxxx", false],
   ])("nameHint(%s, %s) = %s", (name, value, expected) => {
     expect(nameHint(name, value)).toBe(expected);
+  });
+});
+
+describe("ES010 configuration-injection variables and ES011 wire format v1", () => {
+  const ok = { status: "ok", rotation: "enabled" } as const;
+  const base = { region: "eu-west-1", name: "fn", arn: "arn:aws:lambda:eu-west-1:111122223333:function:fn", version: "$LATEST", kmsKeyArn: "arn:aws:kms:eu-west-1:111122223333:key/k", environmentError: undefined };
+  it.each([
+    ["AWS_ENDPOINT_URL_KMS", "https://kms.attacker.example", "high", "redirects the AWS SDK's signed calls"],
+    ["AWS_ENDPOINT_URL", "https://x.example", "high", "redirects"],
+    ["AWS_CA_BUNDLE", "/tmp/ca.pem", "high", "trusts another certificate authority"],
+    ["NODE_EXTRA_CA_CERTS", "/tmp/ca.pem", "high", "trusts another certificate authority"],
+    ["NODE_OPTIONS", "--max-old-space-size=512 --require /tmp/hook.js", "high", "(--require)"],
+    ["NODE_OPTIONS", "--import=/tmp/x.mjs", "high", "(--import)"],
+    ["HTTPS_PROXY", "http://proxy:3128", "medium", "through a proxy"],
+    ["AWS_LAMBDA_EXEC_WRAPPER", "/opt/wrapper", "high", "wrapper script"],
+    ["LD_PRELOAD", "/opt/lib.so", "high", "shared library"],
+    ["JAVA_TOOL_OPTIONS", "-javaagent:/opt/a.jar", "high", "JVM"],
+  ])("%s=%s is %s", async (name, value, severity, phrase) => {
+    const found = (await checkFunction({ ...base, variables: { [name]: value } }, { keyCheck: ok })).filter((f) => f.ruleId === "ES010");
+    expect(found).toEqual([expect.objectContaining({ variable: name, severity, message: expect.stringContaining(phrase) })]);
+    expect(found[0]!.message).not.toContain(value.split(" ").at(-1)!.replace(/^.*=/, ""));
+  });
+
+  it("negative: NODE_OPTIONS without code-loading flags, ordinary variables", async () => {
+    const found = await checkFunction({ ...base, variables: { NODE_OPTIONS: "--max-old-space-size=512 --enable-source-maps", AWS_ENDPOINT_PREFIX: "x", LOG_LEVEL: "info" } }, { keyCheck: ok });
+    expect(found.filter((f) => f.ruleId === "ES010")).toEqual([]);
+  });
+
+  it("ES011: v1 values and a v1 bundle are reported (low); v2 ones are not", async () => {
+    const vars = { OLD_ONE: "x", NEW_ONE: "y", ENVSEAL_SEALED: "NEW_ONE:v2,OLD_ONE", ENVSEAL_BUNDLE: "z" };
+    const found = (await checkFunction({ ...base, variables: vars }, { keyCheck: ok })).filter((f) => f.ruleId === "ES011");
+    expect(found.map((f) => `${f.variable}:${f.severity}`)).toEqual(["OLD_ONE:low", "ENVSEAL_BUNDLE:low"]);
+    const v2 = (await checkFunction({ ...base, variables: { ...vars, ENVSEAL_SEALED: "NEW_ONE:v2,OLD_ONE:v2,ENVSEAL_BUNDLE:v2" } }, { keyCheck: ok })).filter((f) => f.ruleId === "ES011");
+    expect(v2).toEqual([]);
   });
 });

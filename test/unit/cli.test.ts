@@ -73,7 +73,7 @@ describe("argv → options", () => {
     expect(r.code).toBe(0);
     expect(plaintextsSealed()).toEqual({ "orders-api": "s3cret-value" });
     const vars = lambdaMock.commandCalls(UpdateFunctionConfigurationCommand)[0]!.args[0].input.Environment!.Variables;
-    expect(vars).toEqual({ KEEP: "1", DB_PASSWORD: SEALED, LOG_LEVEL: "info", MODE: "x", ENVSEAL_SEALED: "DB_PASSWORD" });
+    expect(vars).toEqual({ KEEP: "1", DB_PASSWORD: SEALED, LOG_LEVEL: "info", MODE: "x", ENVSEAL_SEALED: "DB_PASSWORD:v2" });
     expect(r.stdout).toContain("+ DB_PASSWORD (sealed)");
     expect(r.stdout).toContain("+ LOG_LEVEL (plain)");
   });
@@ -87,7 +87,8 @@ describe("argv → options", () => {
   it("several bare NAMEs read one stdin line each, and a count mismatch is a usage error", async () => {
     const ok = await run(["encrypt", "-f", "orders-api", "-k", "alias/app", "A1", "B1"], { stdin: "one-value\ntwo-value\n" });
     expect(ok.code).toBe(0);
-    expect(ok.stdout).toBe(`A1=${SEALED}\nB1=${SEALED}\n`);
+    // The manifest line goes with the values: pasted without it, the runtime would open nothing.
+    expect(ok.stdout).toBe(`A1=${SEALED}\nB1=${SEALED}\nENVSEAL_SEALED=A1:v2,B1:v2\n`);
     const bad = await run(["encrypt", "-f", "orders-api", "-k", "alias/app", "A1", "B1"], { stdin: "only-one\n" });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("stdin has 1 lines for 2 names (A1, B1)");

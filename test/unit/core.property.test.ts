@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { formatManifest, parseManifest, MANIFEST_VAR, BUNDLE_VAR } from "../../src/core/manifest.js";
+import { formatManifest, parseManifest, parseManifestEntries, MANIFEST_VAR, BUNDLE_VAR } from "../../src/core/manifest.js";
 import { assertSettableName, assertWithinLimit, envSize, isReservedName, isValidName, largestVariables, ENV_LIMIT_BYTES } from "../../src/core/limits.js";
 import { mergeEnvironment } from "../../src/core/merge.js";
 import {
@@ -37,7 +37,9 @@ describe("manifest", () => {
     expect(parseManifest(" B1 , A1,,A1 ")).toEqual(["A1", "B1"]);
     expect(parseManifest(undefined)).toEqual([]);
     expect(() => parseManifest("GOOD,bad-name")).toThrow(InputError);
-    expect(() => parseManifest("GOOD,bad-name")).toThrow(/ENVSEAL_SEALED lists "bad-name"/);
+    // The rejected entry is not echoed, only its position.
+    expect(() => parseManifest("GOOD,bad-name")).toThrow(/^ENVSEAL_SEALED's entry 2 is not NAME or NAME:v2$/);
+    expect(() => parseManifest("GOOD,BAD:v3")).toThrow(InputError);
   });
 });
 
@@ -112,9 +114,18 @@ describe("merge", () => {
     expect(mergeEnvironment(current, { remove: ["A1"] })).toEqual({ B1: "y", ENVSEAL_SEALED: "B1" });
   });
 
-  it("sets and deletes the bundle", () => {
-    expect(mergeEnvironment({}, { bundle: "AAAA" })).toEqual({ ENVSEAL_BUNDLE: "AAAA" });
-    expect(mergeEnvironment({ ENVSEAL_BUNDLE: "AAAA", X1: "1" }, { bundle: null })).toEqual({ X1: "1" });
+  it("sets and deletes the bundle, marking a v2 bundle in the manifest", () => {
+    expect(mergeEnvironment({}, { bundle: "AAAA" })).toEqual({ ENVSEAL_BUNDLE: "AAAA", ENVSEAL_SEALED: "ENVSEAL_BUNDLE:v2" });
+    expect(mergeEnvironment({}, { bundle: "AAAA", bundleVersion: 1 })).toEqual({ ENVSEAL_BUNDLE: "AAAA" });
+    expect(mergeEnvironment({ ENVSEAL_BUNDLE: "AAAA", X1: "1", ENVSEAL_SEALED: "ENVSEAL_BUNDLE:v2" }, { bundle: null })).toEqual({ X1: "1" });
+  });
+
+  it("marks sealed values v2 unless told v1, keeps bare (v1) entries of 0.1 manifests as they are", () => {
+    const current = { OLD_ONE: "c", ENVSEAL_SEALED: "OLD_ONE" };
+    expect(mergeEnvironment(current, { sealed: { NEW_ONE: "n" } }).ENVSEAL_SEALED).toBe("NEW_ONE:v2,OLD_ONE");
+    expect(mergeEnvironment(current, { sealed: { CONSOLE: "c" }, versions: { CONSOLE: 1 } }).ENVSEAL_SEALED).toBe("CONSOLE,OLD_ONE");
+    expect(parseManifestEntries("B1:v2,A1,ENVSEAL_BUNDLE:v2")).toEqual(new Map<string, number>([["A1", 1], ["B1", 2], ["ENVSEAL_BUNDLE", 2]]));
+    expect(parseManifest("B1:v2,A1,ENVSEAL_BUNDLE:v2")).toEqual(["A1", "B1"]);
   });
 
   it("does not modify its input", () => {

@@ -69,15 +69,19 @@ describe("rotate", () => {
     lambdaMock.on(GetFunctionConfigurationCommand).resolves(fnConfig("orders-api", { A1: b64("a"), B1: b64("b"), ENVSEAL_SEALED: "A1,B1", PLAIN: "x" }, { KMSKeyArn: OLD }));
   });
 
-  it("re-encrypts every sealed value server-side with the same context, then sets KMSKeyArn in one update with RevisionId", async () => {
+  it("re-encrypts every sealed value server-side from its context to the v2 context, then sets KMSKeyArn in one update with RevisionId", async () => {
     const r = await rotate(deps, { functionName: "orders-api", toKey: "alias/new" });
     const calls = kmsMock.commandCalls(ReEncryptCommand).map((c) => c.args[0].input);
     expect(calls).toHaveLength(2);
     for (const input of calls) {
       expect(input.DestinationKeyId).toBe(NEW);
+      // The manifest says A1,B1 (v1, bound to the function only): they come out bound to their names too.
       expect(input.SourceEncryptionContext).toEqual({ LambdaFunctionName: "orders-api" });
-      expect(input.DestinationEncryptionContext).toEqual({ LambdaFunctionName: "orders-api" });
+      const variable = input.DestinationEncryptionContext!.EnvsealVariable;
+      expect(input.DestinationEncryptionContext).toEqual({ LambdaFunctionName: "orders-api", EnvsealVariable: variable });
+      expect(["A1", "B1"]).toContain(variable);
     }
+    expect(r.upgraded).toEqual(["A1", "B1"]);
     expect(kmsMock.commandCalls(DecryptCommand)).toHaveLength(0); // plaintext never leaves KMS
     const upd = lambdaMock.commandCalls(UpdateFunctionConfigurationCommand);
     expect(upd).toHaveLength(1);
@@ -85,7 +89,7 @@ describe("rotate", () => {
     expect(input.RevisionId).toBe("orders-api-r1");
     expect(input.KMSKeyArn).toBe(NEW);
     expect(input.Environment!.Variables!.PLAIN).toBe("x");
-    expect(input.Environment!.Variables!.ENVSEAL_SEALED).toBe("A1,B1");
+    expect(input.Environment!.Variables!.ENVSEAL_SEALED).toBe("A1:v2,B1:v2");
     expect(input.Environment!.Variables!.A1).not.toBe(b64("a"));
     expect(r.fromKeyArns).toEqual([OLD]);
   });
@@ -96,11 +100,25 @@ describe("rotate", () => {
     expect(lambdaMock.commandCalls(UpdateFunctionConfigurationCommand)).toHaveLength(0);
   });
 
-  it("refuses rotating to the key the values are already under", async () => {
+  it("refuses rotating to the key the values are already under when they are v2 already", async () => {
+    lambdaMock.on(GetFunctionConfigurationCommand).resolves(fnConfig("orders-api", { A1: b64("a"), B1: b64("b"), ENVSEAL_SEALED: "A1:v2,B1:v2", PLAIN: "x" }, { KMSKeyArn: OLD }));
     const p = rotate(deps, { functionName: "orders-api", toKey: "alias/old" });
     await expect(p).rejects.toBeInstanceOf(InputError);
     await expect(p).rejects.toThrow(/every sealed value of orders-api is already under alias\/old; nothing to rotate/);
     expect(lambdaMock.commandCalls(UpdateFunctionConfigurationCommand)).toHaveLength(0);
+  });
+
+  it("upgrade (rotate to the function's own at-rest key) binds v1 values to their names, same key", async () => {
+    const r = await rotate(deps, { functionName: "orders-api" });
+    expect(r.toKeyArn).toBe(OLD);
+    expect(r.upgraded).toEqual(["A1", "B1"]);
+    const calls = kmsMock.commandCalls(ReEncryptCommand).map((c) => c.args[0].input);
+    expect(calls.map((c) => [c.SourceEncryptionContext, c.DestinationEncryptionContext, c.DestinationKeyId])).toContainEqual([
+      { LambdaFunctionName: "orders-api" },
+      { LambdaFunctionName: "orders-api", EnvsealVariable: "A1" },
+      OLD,
+    ]);
+    expect(lambdaMock.commandCalls(UpdateFunctionConfigurationCommand)[0]!.args[0].input.Environment!.Variables!.ENVSEAL_SEALED).toBe("A1:v2,B1:v2");
   });
 
   it("refuses a disabled target key before any ReEncrypt", async () => {
@@ -124,7 +142,7 @@ describe("rotate", () => {
     const written = upd[1]!.args[0].input.Environment!.Variables!;
     // Every sealed value written is the ReEncrypt output of what the fresh read held, never an old-key value.
     const reOf = (v: string) => Buffer.from(`re:${Buffer.from(v, "base64").toString("hex").slice(0, 8)}`.padEnd(100, "x")).toString("base64");
-    expect(written).toEqual({ A1: reOf(b64("changed")), B2: reOf(b64("added")), ENVSEAL_SEALED: "A1,B2" });
+    expect(written).toEqual({ A1: reOf(b64("changed")), B2: reOf(b64("added")), ENVSEAL_SEALED: "A1:v2,B2:v2" });
     expect(r.names).toEqual(["A1", "B2"]);
     expect(r.written).toBe(true);
   });
@@ -156,13 +174,14 @@ describe("copy", () => {
     await copy(deps, { from: "old-fn", to: "new-fn" });
     const re = kmsMock.commandCalls(ReEncryptCommand)[0]!.args[0].input;
     expect(re.SourceEncryptionContext).toEqual({ LambdaFunctionName: "old-fn" });
-    expect(re.DestinationEncryptionContext).toEqual({ LambdaFunctionName: "new-fn" });
+    // Re-bound to the target function and the variable's name (v2), whatever the source's format.
+    expect(re.DestinationEncryptionContext).toEqual({ LambdaFunctionName: "new-fn", EnvsealVariable: "DB1" });
     expect(re.DestinationKeyId).toBe(OLD);
     const upd = lambdaMock.commandCalls(UpdateFunctionConfigurationCommand)[0]!.args[0].input;
     expect(upd.FunctionName).toBe(arn("new-fn"));
     expect(upd.RevisionId).toBe("new-fn-r1");
     expect(Object.keys(upd.Environment!.Variables!).sort()).toEqual(["DB1", "ENVSEAL_SEALED", "OTHER", "X_SEALED"]);
-    expect(upd.Environment!.Variables!.ENVSEAL_SEALED).toBe("DB1,X_SEALED");
+    expect(upd.Environment!.Variables!.ENVSEAL_SEALED).toBe("DB1:v2,X_SEALED");
   });
 
   it("refuses when F1 has nothing sealed", async () => {
@@ -179,7 +198,7 @@ describe("copy", () => {
     await expect(p).rejects.toMatchObject({ hint: expect.stringContaining("pass --overwrite to replace") });
     expect(lambdaMock.commandCalls(UpdateFunctionConfigurationCommand)).toHaveLength(0);
     await copy(deps, { from: "a-fn", to: "b-fn", key: "alias/new", overwrite: true });
-    expect(lambdaMock.commandCalls(UpdateFunctionConfigurationCommand)[0]!.args[0].input.Environment!.Variables!.ENVSEAL_SEALED).toBe("DB1");
+    expect(lambdaMock.commandCalls(UpdateFunctionConfigurationCommand)[0]!.args[0].input.Environment!.Variables!.ENVSEAL_SEALED).toBe("DB1:v2");
   });
 
   it("asks for --key when neither function has a customer managed at-rest key", async () => {
@@ -290,16 +309,18 @@ describe("policy", () => {
 });
 
 describe("bundle", () => {
-  it("push --bundle seals every secret with one Encrypt of the JSON object, bound to the function", async () => {
+  it("push --bundle seals every secret with one Encrypt of a v2 bundle document, bound to the function and ENVSEAL_BUNDLE", async () => {
     lambdaMock.on(GetFunctionConfigurationCommand).resolves(fnConfig("orders-api", { KEEP: "1" }));
     const values = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`SECRET_${i}`, `value-${i}-xxxxxxxx`]));
     const r = await push(deps, { functionName: "orders-api", key: "alias/new", secrets: values, bundle: true });
     const enc = kmsMock.commandCalls(EncryptCommand);
     expect(enc).toHaveLength(1);
-    expect(enc[0]!.args[0].input.EncryptionContext).toEqual({ LambdaFunctionName: "orders-api" });
-    expect(JSON.parse(Buffer.from(enc[0]!.args[0].input.Plaintext as Uint8Array).toString())).toEqual(values);
+    expect(enc[0]!.args[0].input.EncryptionContext).toEqual({ LambdaFunctionName: "orders-api", EnvsealVariable: "ENVSEAL_BUNDLE" });
+    const doc = JSON.parse(Buffer.from(enc[0]!.args[0].input.Plaintext as Uint8Array).toString());
+    expect(doc).toEqual({ envseal: 2, generation: 1, sealedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), secrets: values });
     const vars = lambdaMock.commandCalls(UpdateFunctionConfigurationCommand)[0]!.args[0].input.Environment!.Variables!;
-    expect(Object.keys(vars).sort()).toEqual(["ENVSEAL_BUNDLE", "KEEP"]);
+    expect(Object.keys(vars).sort()).toEqual(["ENVSEAL_BUNDLE", "ENVSEAL_SEALED", "KEEP"]);
+    expect(vars.ENVSEAL_SEALED).toBe("ENVSEAL_BUNDLE:v2");
     expect(r.storage).toBe("bundle");
     expect(r.diff.added.filter((c) => c.kind === "bundled")).toHaveLength(20);
   });
@@ -309,7 +330,9 @@ describe("bundle", () => {
     lambdaMock.on(GetFunctionConfigurationCommand).resolves(fnConfig("orders-api", { ENVSEAL_BUNDLE: sealed }));
     await push(deps, { functionName: "orders-api", key: "alias/new", secrets: { NEW_ONE: "new-value" } });
     const enc = kmsMock.commandCalls(EncryptCommand);
-    expect(JSON.parse(Buffer.from(enc[0]!.args[0].input.Plaintext as Uint8Array).toString())).toEqual({ NEW_ONE: "new-value", OLD_ONE: "old-value" });
+    // A v1 bundle (no manifest entry) opens with the function context and is re-sealed as v2, generation 1.
+    expect(kmsMock.commandCalls(DecryptCommand)[0]!.args[0].input.EncryptionContext).toEqual({ LambdaFunctionName: "orders-api" });
+    expect(JSON.parse(Buffer.from(enc[0]!.args[0].input.Plaintext as Uint8Array).toString()).secrets).toEqual({ NEW_ONE: "new-value", OLD_ONE: "old-value" });
 
     kmsMock.on(DecryptCommand).rejects(sdkError("AccessDeniedException"));
     lambdaMock.resetHistory();
@@ -322,8 +345,8 @@ describe("bundle", () => {
     lambdaMock.on(GetFunctionConfigurationCommand).resolves(fnConfig("orders-api", { DB_PASSWORD: "was-plain-text", KEEP: "1" }));
     await push(deps, { functionName: "orders-api", key: "alias/new", secrets: { DB_PASSWORD: "now-sealed" }, bundle: true });
     const vars = lambdaMock.commandCalls(UpdateFunctionConfigurationCommand)[0]!.args[0].input.Environment!.Variables!;
-    expect(Object.keys(vars).sort()).toEqual(["ENVSEAL_BUNDLE", "KEEP"]);
-    expect(JSON.parse(Buffer.from(kmsMock.commandCalls(EncryptCommand)[0]!.args[0].input.Plaintext as Uint8Array).toString())).toEqual({ DB_PASSWORD: "now-sealed" });
+    expect(Object.keys(vars).sort()).toEqual(["ENVSEAL_BUNDLE", "ENVSEAL_SEALED", "KEEP"]);
+    expect(JSON.parse(Buffer.from(kmsMock.commandCalls(EncryptCommand)[0]!.args[0].input.Plaintext as Uint8Array).toString()).secrets).toEqual({ DB_PASSWORD: "now-sealed" });
   });
 
   it("--no-bundle moves the entries out to sealed variables without loss", async () => {
@@ -334,7 +357,7 @@ describe("bundle", () => {
     expect(sealedPlain).toEqual(["a-value", "b-value"]);
     const vars = lambdaMock.commandCalls(UpdateFunctionConfigurationCommand)[0]!.args[0].input.Environment!.Variables!;
     expect(Object.keys(vars).sort()).toEqual(["A_ONE", "B_TWO", "ENVSEAL_SEALED", "KEEP"]);
-    expect(vars.ENVSEAL_SEALED).toBe("A_ONE,B_TWO");
+    expect(vars.ENVSEAL_SEALED).toBe("A_ONE:v2,B_TWO:v2");
   });
 
   it("a per-variable push over 4096 bytes that would fit as a bundle says so, with both sizes", async () => {
@@ -354,7 +377,9 @@ describe("bundle", () => {
     const r = await unset(deps, { functionName: "orders-api", names: ["A_ONE"] });
     const enc = kmsMock.commandCalls(EncryptCommand)[0]!.args[0].input;
     expect(enc.KeyId).toBe(OLD);
+    // The bundle keeps its wire format (v1 here: no manifest entry) when unset re-seals it.
     expect(JSON.parse(Buffer.from(enc.Plaintext as Uint8Array).toString())).toEqual({ B_TWO: "b-value" });
+    expect(enc.EncryptionContext).toEqual({ LambdaFunctionName: "orders-api" });
     expect(r.diff.removed).toEqual([{ name: "A_ONE", kind: "bundled" }]);
   });
 

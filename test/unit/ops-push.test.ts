@@ -58,7 +58,8 @@ describe("push", () => {
     const enc = kmsMock.commandCalls(EncryptCommand);
     expect(enc).toHaveLength(1);
     expect(enc[0]!.args[0].input.KeyId).toBe(KEY_ARN);
-    expect(enc[0]!.args[0].input.EncryptionContext).toEqual({ LambdaFunctionName: "orders-api" });
+    // Wire format v2: bound to the function and to the variable that holds it.
+    expect(enc[0]!.args[0].input.EncryptionContext).toEqual({ LambdaFunctionName: "orders-api", EnvsealVariable: "DB_PASSWORD" });
     expect(Buffer.from(enc[0]!.args[0].input.Plaintext as Uint8Array).toString()).toBe(secret);
 
     const upd = lambdaMock.commandCalls(UpdateFunctionConfigurationCommand);
@@ -72,7 +73,7 @@ describe("push", () => {
           KEEP_ME: "yes",
           LOG_LEVEL: "info",
           DB_PASSWORD: Buffer.from(blob(0)).toString("base64"),
-          ENVSEAL_SEALED: "DB_PASSWORD",
+          ENVSEAL_SEALED: "DB_PASSWORD:v2",
         },
       },
     });

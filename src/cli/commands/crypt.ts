@@ -3,6 +3,7 @@ import { writeFile } from "node:fs/promises";
 import { InputError } from "../../core/errors.js";
 import type { CliContext } from "../context.js";
 import { collectValues } from "../values.js";
+import { wireFormatOption } from "../context.js";
 
 /** `envseal encrypt`. */
 export function makeEncryptCommand(ctx: CliContext): Command {
@@ -14,14 +15,21 @@ export function makeEncryptCommand(ctx: CliContext): Command {
     .option("--dotenv <path>", "read NAME=VALUE pairs from a dotenv file")
     .addOption(new Option("--env-file <path>", "older spelling of --dotenv (Node itself intercepts it when the file is missing)").hideHelp())
     .option("--bundle", "seal all values as one ENVSEAL_BUNDLE (one Decrypt opens them all)")
-    .action(async (values: string[], opts: { function: string; key: string; dotenv?: string; envFile?: string; bundle?: boolean }, cmd: Command) => {
+    .addOption(wireFormatOption())
+    .action(async (values: string[], opts: { function: string; key: string; dotenv?: string; envFile?: string; bundle?: boolean; wireFormat: "v1" | "v2" }, cmd: Command) => {
       const g = ctx.globals(cmd);
       const plain = await collectValues(ctx.io, { args: values, dotenv: opts.dotenv, envFile: opts.envFile });
       for (const v of Object.values(plain)) ctx.output.registerSecret(v);
       const { encrypt } = await import("../../ops/crypt.js");
-      const result = await encrypt(await ctx.deps(g), { functionName: opts.function, key: opts.key, values: plain, bundle: Boolean(opts.bundle) });
+      const result = await encrypt(await ctx.deps(g), {
+        functionName: opts.function,
+        key: opts.key,
+        values: plain,
+        bundle: Boolean(opts.bundle),
+        wireVersion: opts.wireFormat === "v1" ? 1 : 2,
+      });
       if (g.output === "json") ctx.output.out(`${JSON.stringify(result, null, 2)}\n`);
-      else ctx.output.out(Object.entries(result.sealed).map(([n, v]) => `${n}=${v}\n`).join(""));
+      else ctx.output.out(Object.entries(result.sealed).map(([n, v]) => `${n}=${v}\n`).join("") + `ENVSEAL_SEALED=${result.manifest}\n`);
     });
 }
 
@@ -31,8 +39,9 @@ export function makeDecryptCommand(ctx: CliContext): Command {
     .summary("open one sealed value (from the argument or stdin)")
     .argument("[value]", "sealed value (base64); read from stdin when omitted")
     .requiredOption("-f, --function <name>", "function the value was sealed for")
+    .option("--variable <name>", "the variable a wire format v2 value was sealed for (omit for v1 / console-sealed values)")
     .option("--out <file>", "write the plaintext to a new file (mode 0600) instead of stdout")
-    .action(async (value: string | undefined, opts: { function: string; out?: string }, cmd: Command) => {
+    .action(async (value: string | undefined, opts: { function: string; variable?: string; out?: string }, cmd: Command) => {
       const g = ctx.globals(cmd);
       let sealed = value;
       if (sealed === undefined) {
@@ -40,7 +49,7 @@ export function makeDecryptCommand(ctx: CliContext): Command {
         sealed = (await ctx.io.readStdin()).trim();
       }
       const { decrypt } = await import("../../ops/crypt.js");
-      const result = await decrypt(await ctx.deps(g), { functionName: opts.function, value: sealed });
+      const result = await decrypt(await ctx.deps(g), { functionName: opts.function, value: sealed, variable: opts.variable });
       if (opts.out) {
         try {
           await writeFile(opts.out, result.plaintext, { mode: 0o600, flag: "wx" });

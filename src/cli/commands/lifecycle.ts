@@ -7,20 +7,28 @@ import type { EnvDiff } from "../../core/diff.js";
 import type { CliContext } from "../context.js";
 import { diffSummary, renderDiff, writtenLine } from "../render.js";
 
-/** `envseal rotate`. */
-export function makeRotateCommand(ctx: CliContext): Command {
-  return new Command("rotate")
-    .summary("re-encrypt every sealed value to another key server-side (ReEncrypt), then set KMSKeyArn")
+/** `envseal rotate` (and `upgrade`, the same re-encryption to the function's own key). */
+export function makeRotateCommand(ctx: CliContext, name: "rotate" | "upgrade" = "rotate"): Command {
+  const cmd = new Command(name);
+  if (name === "rotate") {
+    cmd
+      .summary("re-encrypt every sealed value to another key server-side (ReEncrypt), then set KMSKeyArn; values come out in wire format v2")
+      .requiredOption("--to-key <key>", "customer managed KMS key to re-encrypt to");
+  } else {
+    cmd
+      .summary("bind wire format v1 values to their names (v2) with ReEncrypt, server-side, under the function's at-rest key")
+      .option("-k, --key <key>", "customer managed key to re-encrypt to (default: the function's at-rest key)");
+  }
+  return cmd
     .requiredOption("-f, --function <name>", "function name or ARN")
-    .requiredOption("--to-key <key>", "customer managed KMS key to re-encrypt to")
     .option("--dry-run", "re-encrypt to check permissions, write nothing")
     .option("-y, --yes", "do not ask before writing")
-    .action(async (opts: { function: string; toKey: string; dryRun?: boolean; yes?: boolean }, cmd: Command) => {
+    .action(async (opts: { function: string; toKey?: string; key?: string; dryRun?: boolean; yes?: boolean }, cmd: Command) => {
       const g = ctx.globals(cmd);
       const { rotate } = await import("../../ops/rotate.js");
       const r = await rotate(await ctx.deps(g), {
         functionName: opts.function,
-        toKey: opts.toKey,
+        toKey: opts.toKey ?? opts.key,
         dryRun: Boolean(opts.dryRun),
         confirm: ctx.confirmer<{ functionName: string; names: readonly string[]; toKeyArn: string }>(
           opts.yes,
@@ -29,12 +37,19 @@ export function makeRotateCommand(ctx: CliContext): Command {
         ),
       });
       ctx.print(g, r, () =>
-        `${r.functionName}: ${r.names.length} value(s) re-encrypted from ${r.fromKeyArns.join(", ")} to ${r.toKeyArn}\n` +
+        `${r.functionName}: ${r.names.length} value(s) re-encrypted from ${r.fromKeyArns.join(", ")} to ${r.toKeyArn}` +
+        (r.upgraded.length ? `; ${r.upgraded.join(", ")} upgraded to wire format v2` : "") +
+        "\n" +
         r.names.map((n) => `  ~ ${n}\n`).join("") +
         (r.dryRun ? "" : `at rest: ${r.atRestKey}\n`) +
         writtenLine(r),
       );
     });
+}
+
+/** `envseal upgrade`: wire format v1 values to v2, in place. */
+export function makeUpgradeCommand(ctx: CliContext): Command {
+  return makeRotateCommand(ctx, "upgrade");
 }
 
 /** `envseal copy`. */

@@ -1,7 +1,7 @@
 import { Command, Option } from "commander";
 import { InputError } from "../../core/errors.js";
 import { type PushPreview } from "../../ops/push.js";
-import { collect, type CliContext } from "../context.js";
+import { collect, wireFormatOption, type CliContext } from "../context.js";
 import { diffSummary, renderDiff, renderPush } from "../render.js";
 import { collectValues, splitAssignments } from "../values.js";
 
@@ -17,6 +17,7 @@ export interface PushOptions {
   bundle?: boolean;
   dryRun?: boolean;
   yes?: boolean;
+  wireFormat: "v1" | "v2";
 }
 
 /** `envseal push`. */
@@ -38,6 +39,7 @@ export function makePushCommand(ctx: CliContext): Command {
     .option("--no-bundle", "one variable per sealed secret (moves the bundle's entries out)")
     .option("--at-rest-key <key>", "at-rest key (KMSKeyArn): a customer managed key, or aws/lambda to clear it (default: the sealing key)")
     .option("--at-rest-only", "store the values unsealed, protected at rest only (layer 1)")
+    .addOption(wireFormatOption())
     .option("--dry-run", "print what would change; call no write API")
     .option("-y, --yes", "do not ask before writing")
     .action(async (values: string[], opts: PushOptions, cmd: Command) => {
@@ -56,6 +58,7 @@ export function makePushCommand(ctx: CliContext): Command {
         plain: plain.assigned,
         atRestKey: opts.atRestKey,
         atRestOnly: Boolean(opts.atRestOnly),
+        wireVersion: opts.wireFormat === "v1" ? 1 : 2,
         bundle: opts.bundle,
         dryRun: Boolean(opts.dryRun),
         confirm: ctx.confirmer<PushPreview>(
