@@ -5,7 +5,7 @@
  * @module
  */
 import { InputError } from "../core/errors.js";
-import { functionNameOf } from "../core/format.js";
+import { contextFor, decodeSealed, encodeSealed, functionNameOf } from "../core/format.js";
 import { MANIFEST_VAR, parseManifest } from "../core/manifest.js";
 import { assertNamesToChange } from "../core/limits.js";
 import { mergeEnvironment } from "../core/merge.js";
@@ -20,6 +20,12 @@ import { confirmOrAbort } from "./guard.js";
 export interface AdoptRequest {
   functionName: string;
   names: readonly string[];
+  /**
+   * Wire format to list them in: 2 (default) re-encrypts each value server-side (ReEncrypt, under the key that sealed
+   * it) to the v2 context, bound to its name; 1 keeps the console's ciphertext as it is (the console's snippet still
+   * opens it).
+   */
+  wireVersion?: 1 | 2;
   /** Asked before writing; resolve `false` to abort. Default: proceed. */
   confirm?: (preview: { functionName: string; names: readonly string[] }) => Promise<boolean>;
 }
@@ -86,13 +92,30 @@ export async function adopt(deps: AwsDeps, req: AdoptRequest): Promise<AdoptResu
   };
   if (toAdopt.length === 0) return { ...base, written: false, live: true, revisionId: state.revisionId };
   await confirmOrAbort(req.confirm, { functionName: state.name, names: toAdopt });
+  const version = req.wireVersion ?? 2;
+  /** v1 ciphertext → its v2 re-encryption (same key), made once. */
+  const upgraded = new Map<string, string>();
+  const toV2 = async (fn: string, name: string, value: string, keyArn: string): Promise<string> => {
+    const id = `${name}\u0000${value}`;
+    let out = upgraded.get(id);
+    if (out === undefined) {
+      const r = await source.reseal(decodeSealed(value, name), contextFor(fn, name, 1), keyArn, contextFor(fn, name, 2));
+      out = encodeSealed(r.ciphertext);
+      upgraded.set(id, out);
+    }
+    return out;
+  };
   const planner = async (s: FunctionState): Promise<EnvironmentUpdate> => {
     const gone = toAdopt.filter((n) => !(n in s.variables));
     if (gone.length > 0) throw notSet(gone, s.name, " any more (removed while adopt ran)");
-    await keysOf(s);
-    const current = Object.fromEntries(toAdopt.map((n) => [n, s.variables[n] as string]));
-    // Values sealed by the console's helpers are wire format v1 (bound to the function only): listed as such.
-    return { variables: mergeEnvironment(s.variables, { sealed: current, versions: Object.fromEntries(toAdopt.map((n) => [n, 1 as const])) }) };
+    const keyArns = await keysOf(s);
+    const sealed = Object.fromEntries(
+      await mapLimit(toAdopt, 8, async (n, ) => {
+        const value = s.variables[n] as string;
+        return [n, version === 2 ? await toV2(s.name, n, value, keyArns[toAdopt.indexOf(n)] as string) : value] as const;
+      }),
+    );
+    return { variables: mergeEnvironment(s.variables, { sealed, versions: Object.fromEntries(toAdopt.map((n) => [n, version])) }) };
   };
   const result = await writeEnvironment(deps.lambda(), state, planner, { ...deps.writeOptions, command: "adopt" });
   return { ...base, written: result.written !== null, live: result.live, notLiveReason: result.notLiveReason, revisionId: result.revisionId };

@@ -60,7 +60,7 @@ export const COMMAND_PERMISSIONS: Readonly<Record<CommandName, readonly Permissi
   rotate: [DESCRIBE, REENCRYPT_FROM, REENCRYPT_TO, READ_FUNCTION, WRITE_FUNCTION, ...AT_REST],
   upgrade: [DESCRIBE, REENCRYPT_FROM, REENCRYPT_TO, READ_FUNCTION, WRITE_FUNCTION, ...AT_REST],
   copy: [DESCRIBE, REENCRYPT_FROM, REENCRYPT_TO, DECRYPT, ENCRYPT, READ_FUNCTION, WRITE_FUNCTION, ...AT_REST],
-  adopt: [P("kms:Decrypt", "sealingKey", "check that each value opens for the function"), READ_FUNCTION, WRITE_FUNCTION, ...AT_REST],
+  adopt: [P("kms:Decrypt", "sealingKey", "check that each value opens for the function"), REENCRYPT_FROM, REENCRYPT_TO, READ_FUNCTION, WRITE_FUNCTION, ...AT_REST],
   policy: [DESCRIBE, READ_FUNCTION, ...READ_AT_REST],
   audit: [
     P("lambda:ListFunctions", "account", "list the functions of each region"),

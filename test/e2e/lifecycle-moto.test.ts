@@ -131,9 +131,11 @@ describe.skipIf(!motoAvailable())("key lifecycle against moto: bundle, rotate, c
     const r = await cli(["adopt", "-f", "adopt-fn", "CONSOLE_SECRET"]);
     expect(r.code, r.stderr).toBe(0);
     const v = await vars("adopt-fn");
-    expect(v.ENVSEAL_SEALED).toBe("CONSOLE_SECRET");
-    expect(v.CONSOLE_SECRET).toBe(good);
-    expect((await loadInChild(moto, "adopt-fn", { CONSOLE_SECRET: good, ENVSEAL_SEALED: "CONSOLE_SECRET" })).secrets).toEqual({ CONSOLE_SECRET: s });
+    // Re-encrypted server-side to wire format v2 (bound to its name), under the key that had sealed it.
+    expect(v.ENVSEAL_SEALED).toBe("CONSOLE_SECRET:v2");
+    expect(v.CONSOLE_SECRET).not.toBe(good);
+    expect(awsDecrypt(moto, v.CONSOLE_SECRET!, "adopt-fn", "CONSOLE_SECRET")).toEqual({ plaintext: s, keyId: app.arn });
+    expect((await loadInChild(moto, "adopt-fn", v)).secrets).toEqual({ CONSOLE_SECRET: s });
   });
 
   it("policy output parses and names the key, the function's role and the context condition", async () => {

@@ -215,16 +215,29 @@ describe("adopt", () => {
     lambdaMock.on(GetFunctionConfigurationCommand).resolves(fnConfig("orders-api", { CONSOLE1: b64("c"), OTHER: "x" }));
   });
 
-  it("opens each value with the function's context, then adds the names to the manifest without changing values", async () => {
+  it("opens each value with the function's context, re-encrypts it to v2 under the same key, and lists it", async () => {
     const secret = canary("adopt");
-    kmsMock.on(DecryptCommand).resolves({ Plaintext: new TextEncoder().encode(secret), KeyId: OLD });
     kmsMock.on(DecryptCommand).resolves({ Plaintext: new TextEncoder().encode(secret), KeyId: OLD });
     const r = await adopt(deps, { functionName: "orders-api", names: ["CONSOLE1"] });
     expect(kmsMock.commandCalls(DecryptCommand)[0]!.args[0].input.EncryptionContext).toEqual({ LambdaFunctionName: "orders-api" });
+    const re = kmsMock.commandCalls(ReEncryptCommand)[0]!.args[0].input;
+    expect(re.SourceEncryptionContext).toEqual({ LambdaFunctionName: "orders-api" });
+    expect(re.DestinationEncryptionContext).toEqual({ LambdaFunctionName: "orders-api", EnvsealVariable: "CONSOLE1" });
+    expect(re.DestinationKeyId).toBe(OLD);
     const vars = lambdaMock.commandCalls(UpdateFunctionConfigurationCommand)[0]!.args[0].input.Environment!.Variables!;
-    expect(vars).toEqual({ CONSOLE1: b64("c"), OTHER: "x", ENVSEAL_SEALED: "CONSOLE1" });
+    expect(vars.ENVSEAL_SEALED).toBe("CONSOLE1:v2");
+    expect(vars.CONSOLE1).not.toBe(b64("c"));
+    expect(vars.OTHER).toBe("x");
     expect(r.keys).toEqual({ CONSOLE1: OLD });
     expectNoCanary([secret], { result: JSON.stringify(r) });
+  });
+
+  it("--wire-format v1 lists the console's ciphertext as it is (the console's snippet still opens it)", async () => {
+    kmsMock.on(DecryptCommand).resolves({ Plaintext: new TextEncoder().encode("x-value"), KeyId: OLD });
+    await adopt(deps, { functionName: "orders-api", names: ["CONSOLE1"], wireVersion: 1 });
+    const vars = lambdaMock.commandCalls(UpdateFunctionConfigurationCommand)[0]!.args[0].input.Environment!.Variables!;
+    expect(vars).toEqual({ CONSOLE1: b64("c"), OTHER: "x", ENVSEAL_SEALED: "CONSOLE1" });
+    expect(kmsMock.commandCalls(ReEncryptCommand)).toHaveLength(0);
   });
 
   it("refuses a value that does not open for the function, writing nothing", async () => {

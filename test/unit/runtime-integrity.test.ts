@@ -86,6 +86,16 @@ describe("v2 values open only under their own names", () => {
   });
 });
 
+describe("functions written by envseal 0.1 keep working", () => {
+  it("a 0.1 manifest (bare names) and v1 values and a v1 bundle open with the function-only context", async () => {
+    const vault = fakeVault();
+    vault.install(kms);
+    setEnv({ DB_PASSWORD: vault.seal("pw", FN), ENVSEAL_SEALED: "DB_PASSWORD", ENVSEAL_BUNDLE: vault.seal(JSON.stringify({ API_KEY: "k" }), FN) });
+    await expect(loadSecrets({ client })).resolves.toEqual({ DB_PASSWORD: "pw", API_KEY: "k" });
+    expect(kms.commandCalls(DecryptCommand).map((c) => c.args[0].input.EncryptionContext)).toEqual([{ LambdaFunctionName: FN }, { LambdaFunctionName: FN }]);
+  });
+});
+
 describe("rollback and removal", () => {
   it("required: a name dropped from ENVSEAL_SEALED fails closed, naming it (code MissingSecret)", async () => {
     const vault = fakeVault();

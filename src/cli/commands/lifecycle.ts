@@ -4,7 +4,7 @@
  */
 import { Command } from "commander";
 import type { EnvDiff } from "../../core/diff.js";
-import type { CliContext } from "../context.js";
+import { wireFormatOption, type CliContext } from "../context.js";
 import { diffSummary, renderDiff, writtenLine } from "../render.js";
 
 /** `envseal rotate` (and `upgrade`, the same re-encryption to the function's own key). */
@@ -92,13 +92,15 @@ export function makeAdoptCommand(ctx: CliContext): Command {
     .summary("add values sealed elsewhere (Lambda console) to the manifest, after checking they open")
     .argument("<names...>", "variables holding console-sealed values")
     .requiredOption("-f, --function <name>", "function name or ARN")
+    .addOption(wireFormatOption())
     .option("-y, --yes", "do not ask before writing")
-    .action(async (names: string[], opts: { function: string; yes?: boolean }, cmd: Command) => {
+    .action(async (names: string[], opts: { function: string; yes?: boolean; wireFormat: "v1" | "v2" }, cmd: Command) => {
       const g = ctx.globals(cmd);
       const { adopt } = await import("../../ops/adopt.js");
       const r = await adopt(await ctx.deps(g), {
         functionName: opts.function,
         names,
+        wireVersion: opts.wireFormat === "v1" ? 1 : 2,
         confirm: ctx.confirmer<{ functionName: string; names: readonly string[] }>(
           opts.yes,
           (p) => `Add ${p.names.join(", ")} to ENVSEAL_SEALED of ${p.functionName}?`,
