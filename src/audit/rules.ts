@@ -44,7 +44,7 @@ export const RULES: Readonly<Record<RuleId, RuleInfo>> = {
       "confidence (severity medium): the name says secret (PASSWORD, *_PASS, SECRET, TOKEN, API_KEY, APP_KEY, *_WEBHOOK_URL, …) " +
       "and the value looks like one (name + entropy; any non-trivial password counts). Placeholders (xxxx…, <your-token>, " +
       "changeme, ${VAR}) and values that are KMS ciphertext by structure are never reported. Each finding names the detector that fired.",
-    remediation: "seal it with `envseal push --function F --key K NAME` (value from stdin) and rotate the secret, since it was readable",
+    remediation: "seal it in place with `envseal seal --function F NAME` (or all of a function's with `--from-report REPORT.json`) and rotate the secret, since it was readable",
   },
   ES002: {
     id: "ES002",

@@ -8,9 +8,12 @@ import type { CliContext } from "./context.js";
 import { makeAuditCommand } from "./commands/audit.js";
 import { makeAdoptCommand, makeCopyCommand, makeRotateCommand, makeUpgradeCommand } from "./commands/lifecycle.js";
 import { makePolicyCommand } from "./commands/policy.js";
+import { makeGetCommand, makeSealCommand } from "./commands/inplace.js";
 
 /** Extra command factories, in help order. */
 export const extraCommands: Array<(ctx: CliContext) => Command> = [
+  makeSealCommand,
+  makeGetCommand,
   (ctx) => makeRotateCommand(ctx),
   makeUpgradeCommand,
   makeCopyCommand,

@@ -41,7 +41,7 @@ const AT_REST = [
 const READ_AT_REST = AT_REST.slice(0, 1);
 
 /** The commands envseal has. */
-export type CommandName = "encrypt" | "decrypt" | "push" | "show" | "unset" | "rotate" | "upgrade" | "copy" | "adopt" | "policy" | "audit";
+export type CommandName = "seal" | "get" | "encrypt" | "decrypt" | "push" | "show" | "unset" | "rotate" | "upgrade" | "copy" | "adopt" | "policy" | "audit";
 
 /**
  * Every AWS action each command may call.
@@ -52,6 +52,8 @@ export type CommandName = "encrypt" | "decrypt" | "push" | "show" | "unset" | "r
  * ```
  */
 export const COMMAND_PERMISSIONS: Readonly<Record<CommandName, readonly Permission[]>> = {
+  seal: [DESCRIBE, ENCRYPT, READ_FUNCTION, WRITE_FUNCTION, ...AT_REST],
+  get: [READ_FUNCTION, P("kms:Decrypt", "sealingKey", "open the variable (or the bundle that holds it)"), ...READ_AT_REST],
   encrypt: [DESCRIBE, ENCRYPT],
   decrypt: [P("kms:Decrypt", "sealingKey", "open the value")],
   push: [DESCRIBE, ENCRYPT, DECRYPT, READ_FUNCTION, WRITE_FUNCTION, ...AT_REST, P("kms:DescribeKey", "atRestKey", "check the at-rest key given with --at-rest-key")],
@@ -71,7 +73,7 @@ export const COMMAND_PERMISSIONS: Readonly<Record<CommandName, readonly Permissi
 };
 
 /** The commands a deployer runs against one function: everything but `audit`. */
-export const DEPLOYER_COMMANDS: readonly CommandName[] = ["encrypt", "decrypt", "push", "show", "unset", "rotate", "upgrade", "copy", "adopt", "policy"];
+export const DEPLOYER_COMMANDS: readonly CommandName[] = ["seal", "get", "encrypt", "decrypt", "push", "show", "unset", "rotate", "upgrade", "copy", "adopt", "policy"];
 
 /**
  * The distinct actions of `commands` on `scope`, sorted.

@@ -9,7 +9,7 @@ import { recordOutput } from "./canary.js";
 
 /** Runs that print values on purpose (`decrypt`, `show --reveal`): their stdout is not leak-scanned, stderr is. */
 function printsValues(args: readonly string[]): boolean {
-  return args.includes("decrypt") || args.includes("--reveal");
+  return args.includes("decrypt") || args.includes("get") || args.includes("--reveal");
 }
 
 function record(args: readonly string[], run: { stdout: string; stderr: string }): void {

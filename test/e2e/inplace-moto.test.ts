@@ -1,0 +1,100 @@
+/**
+ * `envseal seal` (seal plaintext variables in place — the audit's ES001 fix) and `envseal get` (read one variable),
+ * through the built binary against moto.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { GetFunctionConfigurationCommand, type LambdaClient } from "@aws-sdk/client-lambda";
+import { createFunction, createKey, motoAvailable, motoClients, startMoto, type Moto } from "../support/moto.js";
+import { runBuiltCli, type CliRun } from "../support/cli.js";
+import { canary, expectNoCanary, tempDir } from "../support/canary.js";
+import { awsDecrypt } from "../support/awscli.js";
+
+describe.skipIf(!motoAvailable())("seal in place and get", () => {
+  let moto: Moto;
+  let lambda: LambdaClient;
+  const pw = canary("inplace-pw");
+  const token = canary("inplace-token");
+  const dir = tempDir("envseal-inplace-");
+  const runs: CliRun[] = [];
+  const cli = async (args: string[], stdin = "") => {
+    const r = await runBuiltCli(["--endpoint-url", moto.url, ...args], { env: moto.env(), stdin });
+    runs.push(r);
+    return r;
+  };
+  const vars = async (fn: string) => (await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: fn }))).Environment?.Variables ?? {};
+
+  beforeAll(async () => {
+    moto = await startMoto();
+    ({ lambda } = motoClients(moto));
+    await createKey(motoClients(moto).kms, "alias/app");
+    await createFunction(lambda, "leaky", { DB_PASSWORD: pw, API_TOKEN: token, LOG_LEVEL: "info" });
+  });
+  afterAll(async () => {
+    // seal and audit never print a value; get prints the one asked for.
+    for (const r of runs.filter((x) => !x.stdout.includes("wrote "))) expectNoCanary([pw, token], { stderr: r.stderr });
+    await moto?.stop();
+  });
+
+  it("seal seals named plaintext variables where they are: never printed, bound to their names, others kept", async () => {
+    const r = await cli(["seal", "-f", "leaky", "-k", "alias/app", "DB_PASSWORD"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain("~ DB_PASSWORD (sealed)");
+    expectNoCanary([pw, token], { stdout: r.stdout, stderr: r.stderr });
+    const v = await vars("leaky");
+    expect(v.ENVSEAL_SEALED).toBe("DB_PASSWORD:v2");
+    expect(v.LOG_LEVEL).toBe("info");
+    expect(v.API_TOKEN).toBe(token);
+    expect(awsDecrypt(moto, v.DB_PASSWORD!, "leaky", "DB_PASSWORD").plaintext).toBe(pw);
+  });
+
+  it("seal --from-report seals what the audit flagged on the function", async () => {
+    const report = join(dir, "report.json");
+    const audit = await cli(["audit", "--format", "json", "--out", report, "--fail-on", "none"]);
+    expect(audit.code, audit.stderr).toBe(0);
+    const flagged = (JSON.parse(readFileSync(report, "utf8")) as { findings: Array<{ ruleId: string; variable: string; functionName: string }> }).findings.filter(
+      (f) => f.ruleId === "ES001" && f.functionName === "leaky",
+    );
+    expect(flagged.map((f) => f.variable)).toEqual(["API_TOKEN"]);
+    const r = await cli(["seal", "-f", "leaky", "-k", "alias/app", "--from-report", report]);
+    expect(r.code, r.stderr).toBe(0);
+    expect((await vars("leaky")).ENVSEAL_SEALED).toBe("API_TOKEN:v2,DB_PASSWORD:v2");
+  });
+
+  it.each([
+    [["seal", "-f", "leaky", "-k", "alias/app", "NOT_THERE"], "NOT_THERE is not set on leaky"],
+    [["seal", "-f", "leaky", "-k", "alias/app", "DB_PASSWORD"], "DB_PASSWORD is sealed already"],
+    [["seal", "-f", "leaky", "LOG_LEVEL"], "seal needs --key: leaky has no customer managed at-rest key to seal with"],
+    [["get", "-f", "leaky", "NOT_THERE"], "NOT_THERE is not set on leaky"],
+  ])("%o: exit 2, one line", async (args, fragment) => {
+    const before = await vars("leaky");
+    const r = await cli(args);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(fragment);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(await vars("leaky")).toEqual(before);
+  });
+
+  it("get prints one variable — sealed (opened) or plain — and nothing else; --out writes a new 0600 file", async () => {
+    expect((await cli(["get", "-f", "leaky", "DB_PASSWORD"])).stdout).toBe(pw);
+    expect((await cli(["get", "-f", "leaky", "LOG_LEVEL"])).stdout).toBe("info");
+    // The file get --out writes holds the value by design: keep it outside the leak-scanned directory, remove it after.
+    const outDir = mkdtempSync(join(tmpdir(), "envseal-get-out-"));
+    const out = join(outDir, "token.txt");
+    const r = await cli(["get", "-f", "leaky", "API_TOKEN", "--out", out]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(out, "utf8")).toBe(token);
+    expect(statSync(out).mode & 0o777).toBe(0o600);
+    expect((await cli(["get", "-f", "leaky", "API_TOKEN", "--out", out])).code).toBe(2);
+    rmSync(outDir, { recursive: true, force: true });
+  });
+
+  it("get opens a bundled value", async () => {
+    await createFunction(lambda, "bundled", {});
+    const b = canary("bundled");
+    expect((await cli(["push", "-f", "bundled", "-k", "alias/app", "--bundle", "IN_BUNDLE"], b)).code).toBe(0);
+    expect((await cli(["get", "-f", "bundled", "IN_BUNDLE"])).stdout).toBe(b);
+  });
+});
