@@ -17,10 +17,12 @@ export interface RuleInfo {
   readonly help: string;
   /** What to do, one sentence (copied into each finding). */
   readonly remediation: string;
+  /** Only `audit --template` can raise it (SARIF of live and offline audits leaves it out). Default: false. */
+  readonly templateOnly?: boolean;
 }
 
 /**
- * ES001–ES009, in order.
+ * ES001–ES009 and the template rules ES020–ES023, in order.
  *
  * @example
  * ```ts
@@ -113,6 +115,55 @@ export const RULES: Readonly<Record<RuleId, RuleInfo>> = {
       "Published versions are immutable and keep their environment forever, so a plaintext secret stays readable there even after " +
       "$LATEST was fixed.",
     remediation: "rotate the secret, then delete the old version (aws lambda delete-function --function-name F --qualifier N) once no alias uses it",
+  },
+  ES020: {
+    id: "ES020",
+    name: "DynamicReferenceInEnvironment",
+    severity: "high",
+    title: "A CloudFormation dynamic reference puts a secret in the environment",
+    help:
+      "A {{resolve:secretsmanager:…}}, {{resolve:ssm-secure:…}} or {{resolve:ssm:…}} dynamic reference in a Lambda environment value " +
+      "is resolved by CloudFormation at deploy time and stored as plain text in the function configuration: anyone allowed " +
+      "lambda:GetFunctionConfiguration reads the secret. High for Secrets Manager and SecureString references, and for SSM parameters " +
+      "whose name or variable says secret; medium for other SSM parameters.",
+    remediation:
+      "pass the secret's ARN or parameter name instead and fetch it at run time, or seal the value with `envseal encrypt` and list it in ENVSEAL_SEALED",
+    templateOnly: true,
+  },
+  ES021: {
+    id: "ES021",
+    name: "SecretParameterInEnvironment",
+    severity: "high",
+    title: "A secret template input is written into the environment",
+    help:
+      "The variable takes its value from a NoEcho parameter, from a parameter named like a secret (!Ref or ${Param} in !Sub), or from a " +
+      "value Terraform marks sensitive. NoEcho and sensitive hide the value in the console and the plan output only: the deployed " +
+      "function configuration holds it in plain text, readable with lambda:GetFunctionConfiguration.",
+    remediation:
+      "pass a reference (a Secrets Manager ARN or SSM parameter name) and fetch the secret at run time, or seal it with `envseal encrypt` and list it in ENVSEAL_SEALED",
+    templateOnly: true,
+  },
+  ES022: {
+    id: "ES022",
+    name: "SealedValueNotInManifest",
+    severity: "medium",
+    title: "A value looks sealed but ENVSEAL_SEALED does not name it",
+    help:
+      "The value looks like KMS ciphertext, but the manifest does not list the variable: the runtime will not open it, and plaintext " +
+      "detection skips values of this shape, so a secret that merely looks like base64 would go unnoticed.",
+    remediation: "add the variable to ENVSEAL_SEALED in the template if it is sealed; otherwise treat it as a plaintext secret and seal it",
+    templateOnly: true,
+  },
+  ES023: {
+    id: "ES023",
+    name: "InlineSuppressionWithoutReason",
+    severity: "low",
+    title: "An inline suppression gives no reason or names no known rule",
+    help:
+      "Every `# envseal-ignore RULE reason` comment and every Metadata envseal.ignore entry must name known rule ids and say why. " +
+      "A suppression without a reason still applies, and is reported so that a review sees it.",
+    remediation: "write the reason after the rule id (`# envseal-ignore ES001 rotated weekly by the vendor`), or remove the suppression",
+    templateOnly: true,
   },
 };
 

@@ -50,6 +50,20 @@ const REFERENCE_SUFFIX =
 const TRIVIAL = /^(true|false|yes|no|on|off|none|null|nil|undefined|disabled|enabled|-|\*+|x+)$/i;
 
 /**
+ * True when a name says it holds a secret (`DB_PASSWORD`, `API_TOKEN`, …) and not a reference to one (`…_ARN`,
+ * `…_NAME`, `…_PATH`, …). Used for variables and, in templates, for parameter names.
+ *
+ * @example
+ * ```ts
+ * secretName("DbPassword");     // true
+ * secretName("DB_PASSWORD_ARN"); // false
+ * ```
+ */
+export function secretName(name: string): boolean {
+  return NAME_HINT.test(name) && !REFERENCE_SUFFIX.test(name);
+}
+
+/**
  * Name-hint check: the name says secret and the value is not trivial (short, a flag, a number, an ARN, a URL without
  * credentials, an SSM path, a CloudFormation/template reference, or something that already looks like KMS ciphertext).
  *
@@ -60,7 +74,7 @@ const TRIVIAL = /^(true|false|yes|no|on|off|none|null|nil|undefined|disabled|ena
  * ```
  */
 export function nameHint(name: string, value: string): boolean {
-  if (!NAME_HINT.test(name) || REFERENCE_SUFFIX.test(name)) return false;
+  if (!secretName(name)) return false;
   const v = value.trim();
   if (v.length < 8 || TRIVIAL.test(v)) return false;
   if (/^\d+(\.\d+)?$/.test(v)) return false;
