@@ -132,11 +132,15 @@ export class Source {
     if (!n) return undefined;
     const fromTag = longName(n.tag);
     if (fromTag) return { fn: fromTag, arg: n };
-    if (isMap(n) && n.items.length === 1) {
-      const [only] = this.entries(n);
-      if (only && isIntrinsicKey(only.key)) return { fn: only.key, arg: only.value };
-    }
-    return undefined;
+    return this.longForm(n);
+  }
+
+  /** A long-form intrinsic (`{"Fn::Sub": …}`, a single-key mapping), whatever tag the node carries. */
+  longForm(node: Node | undefined): Intrinsic | undefined {
+    const n = this.deref(node);
+    if (!isMap(n) || n.items.length !== 1) return undefined;
+    const [only] = this.entries(n);
+    return only && isIntrinsicKey(only.key) ? { fn: only.key, arg: only.value } : undefined;
   }
 
   /** Every node directly inside a collection (values of a mapping, items of a sequence). */

@@ -141,7 +141,7 @@ function sub(src: Source, arg: Node | undefined, acc: Acc): void {
 
 function join(src: Source, arg: Node | undefined, acc: Acc): void {
   const [delimiter, list] = src.items(arg);
-  if (!src.isSeq(arg) || !src.isSeq(list)) {
+  if (!src.isSeq(arg) || !src.isSeq(list) || src.intrinsic(list)) {
     acc.parts.push({ ref: "Fn::Join" });
     collect(src, arg, acc);
     return;
@@ -177,7 +177,10 @@ function collectArg(src: Source, fn: string, arg: Node | undefined, acc: Acc): v
     const scratch: Acc = { parts: [], refs: acc.refs, dynamic: acc.dynamic };
     return sub(src, arg, scratch);
   }
-  // A short-form tag's argument is the tagged node itself: look inside it, not at its tag again.
+  // A short-form tag's argument is the tagged node itself: look inside it, not at its tag again; it may hold a
+  // long-form call (`!Base64 {"Fn::Sub": …}`).
+  const inner = src.longForm(arg);
+  if (inner) return collectArg(src, inner.fn, inner.arg, acc);
   const text = src.text(arg);
   if (text !== undefined) return addString(text, acc, () => {});
   for (const child of src.children(arg)) collect(src, child, acc);
