@@ -1,0 +1,129 @@
+/**
+ * `envseal audit --template` through the built CLI (dist/cli/main.js): exit codes (0 clean, 1 findings at or above
+ * --fail-on, 2 bad path, unparseable or non-template file, conflicting options), one-line errors naming file and line
+ * without quoting it, SARIF paths relative to the working directory, and no planted value in any stream or file.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { CLI_PATH, runBuiltCli } from "../support/cli.js";
+import { canary, expectNoCanary, tempDir } from "../support/canary.js";
+import { plantFixtures, positionOf, type PlantedFixtures } from "../support/templates.js";
+
+let planted: PlantedFixtures;
+let out: string;
+beforeAll(() => {
+  if (!existsSync(CLI_PATH)) throw new Error("dist/cli/main.js is missing: run `npx tsup` first");
+  planted = plantFixtures("cfn", "sam", "json", "terraform", "cdk.out", "clean", "broken");
+  out = tempDir("envseal-template-cli-");
+});
+
+const cli = (args: string[], cwd = planted.dir) => runBuiltCli(["audit", ...args], { cwd });
+
+describe("exit codes", () => {
+  it("0 for a clean template", async () => {
+    const r = await cli(["--template", "clean", "--format", "json"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).findings).toEqual([]);
+    expect(r.stderr).toBe("");
+  });
+
+  it("1 when findings at or above --fail-on remain; 0 with --fail-on none; paths and folders mixed", async () => {
+    const r = await cli(["--template", "cfn/parameters.yaml", "sam", "--format", "json"]);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout).summary.templates.filesScanned).toBe(2);
+    expect(r.stderr.trim().split("\n")).toEqual(["envseal: findings at or above --fail-on high remain; fix them, or accept them with --ignore RULE[:GLOB] or --baseline FILE"]);
+    expect((await cli(["--template", "cfn/parameters.yaml", "--fail-on", "none"])).code).toBe(0);
+  });
+
+  it("2 for a path that does not exist, naming it", async () => {
+    const r = await cli(["--template", "nope/missing.yaml"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^envseal: error: cannot read --template nope\/missing\.yaml: no such file or folder; /);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+  });
+
+  it("2 for an unparseable template: one line naming file, line and column", async () => {
+    const r = await cli(["--template", "broken/bad-indent.yaml"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^envseal: error: template broken\/bad-indent\.yaml:4:1 is not valid YAML \(BAD_INDENT\); /);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(r.stderr).not.toContain("Properties");
+  });
+
+  it("2 for an unparseable template holding a secret: the value never reaches the error", async () => {
+    const secret = canary("broken-template");
+    const dir = join(tempDir("envseal-template-broken-"), "allowed-secret");
+    mkdirSync(dir);
+    writeFileSync(join(dir, "t.yaml"), `Resources:\n  F:\n    Properties:\n      Environment:\n        Variables:\n          PW: "${secret}\n     bad: [\n`);
+    const r = await cli(["--template", "t.yaml", "--verbose"], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^envseal: error: template t\.yaml:\d+:\d+ is not valid YAML/);
+    expectNoCanary([secret], { stderr: r.stderr, stdout: r.stdout });
+  });
+
+  it("2 for a file named on the command line that is not a template; a folder walk skips such files", async () => {
+    const named = await cli(["--template", "broken/not-a-template.yaml"]);
+    expect(named.code).toBe(2);
+    expect(named.stderr).toMatch(/template broken\/not-a-template\.yaml is neither a CloudFormation\/SAM template/);
+    const empty = tempDir("envseal-template-empty-");
+    writeFileSync(join(empty, "workflow.yaml"), "on: push\n");
+    const none = await cli(["--template", "."], empty);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/no CloudFormation, SAM, CDK or Terraform plan template found/);
+  });
+
+  it("2 when --template is combined with --input or --regions", async () => {
+    const r = await cli(["--template", "clean", "--input", "x.json"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/option '--template <paths...>' cannot be used with option '--input <file>'/);
+    expect((await cli(["--template", "clean", "--regions", "us-east-1"])).code).toBe(2);
+  });
+});
+
+describe("SARIF through the CLI", () => {
+  it("uri is relative to the working directory, forward slashes; region is the value's line and column", async () => {
+    const file = join(out, "t.sarif");
+    const r = await runBuiltCli(["audit", "--template", "allowed-secret-fixtures/cfn/parameters.yaml", "--out", file, "--fail-on", "none"], {
+      cwd: join(planted.dir, ".."),
+    });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^1 function in 1 template: 3 findings \(3 high\); 1 value unknown until deploy/);
+    type Result = { properties: { variable: string }; locations: Array<{ physicalLocation: { artifactLocation: { uri: string }; region: object } }> };
+    const results: Result[] = JSON.parse(readFileSync(file, "utf8")).runs[0].results;
+    const text = readFileSync(join(planted.dir, "cfn/parameters.yaml"), "utf8");
+    const written: Record<string, string> = { DB_PASSWORD: "!Ref DbPassword", AUTH_HEADER: '!Sub "Bearer', SIGNING: "!Ref SigningKeyParam" };
+    expect(results.map((x) => x.properties.variable).sort()).toEqual(Object.keys(written).sort());
+    for (const x of results) {
+      const at = positionOf(text, written[x.properties.variable] ?? "?");
+      expect(x.locations[0]?.physicalLocation).toEqual({
+        artifactLocation: { uri: "allowed-secret-fixtures/cfn/parameters.yaml" },
+        region: { startLine: at.line, startColumn: at.column },
+      });
+    }
+  });
+});
+
+describe("canaries", () => {
+  it("no planted value reaches stdout, stderr or the --out file, in any format", async () => {
+    const texts: Record<string, string> = {};
+    await Promise.all(
+      ["table", "json", "sarif", "markdown"].map(async (format) => {
+        const file = join(out, `all.${format}`);
+        const paths = ["cfn", "sam", "json", "terraform", "cdk.out", "clean"];
+        const [r, w] = await Promise.all([
+          cli(["--template", ...paths, "--format", format]),
+          cli(["--template", ...paths, "--format", format, "--out", file, "--verbose"]),
+        ]);
+        expect(r.code, r.stderr).toBe(1);
+        expect(w.code, w.stderr).toBe(1);
+        texts[`${format} stdout`] = r.stdout;
+        texts[`${format} stderr`] = r.stderr;
+        texts[`${format} --out stdout`] = w.stdout;
+        texts[`${format} --out file`] = readFileSync(file, "utf8");
+      }),
+    );
+    expect(texts["json stdout"]).toContain("SHARED_PASSWORD");
+    expectNoCanary(planted.all, texts);
+  });
+});
