@@ -4,8 +4,10 @@
  * without quoting it, SARIF paths relative to the working directory, and no planted value in any stream or file.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { audit } from "../../src/audit/run.js";
+import { WORKER_THRESHOLD } from "../../src/audit/template/workers.js";
 import { CLI_PATH, runBuiltCli } from "../support/cli.js";
 import { canary, expectNoCanary, tempDir } from "../support/canary.js";
 import { plantFixtures, positionOf, type PlantedFixtures } from "../support/templates.js";
@@ -101,6 +103,24 @@ describe("SARIF through the CLI", () => {
         region: { startLine: at.line, startColumn: at.column },
       });
     }
+  });
+});
+
+describe("large runs", () => {
+  it(`${WORKER_THRESHOLD}+ templates (worker threads where there are CPUs for them) give the same report as one thread`, async () => {
+    const many = plantFixtures("cfn", "sam", "terraform");
+    for (let i = 0; i < WORKER_THRESHOLD / 5; i++) {
+      for (const sub of ["cfn", "sam", "terraform"]) cpSync(join(many.dir, sub), join(many.dir, "copies", `set-${i}`, sub), { recursive: true });
+    }
+    const r = await cli(["--template", "copies", "--format", "json", "--fail-on", "none"], many.dir);
+    expect(r.code, r.stderr).toBe(0);
+    const built = JSON.parse(r.stdout);
+    const inProcess = await audit({ templates: ["copies"], cwd: many.dir, failOn: "none", templateWorkers: 0 });
+    expect(built.summary.templates.filesScanned).toBeGreaterThanOrEqual(WORKER_THRESHOLD);
+    expect(built.findings).toEqual(JSON.parse(JSON.stringify(inProcess.findings)));
+    expect(built.suppressed).toEqual(JSON.parse(JSON.stringify(inProcess.suppressed)));
+    expect(built.summary.templates).toEqual(JSON.parse(JSON.stringify(inProcess.summary.templates)));
+    expectNoCanary(many.all, { stdout: r.stdout, stderr: r.stderr });
   });
 });
 

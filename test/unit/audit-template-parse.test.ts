@@ -11,7 +11,8 @@ import { Lexer, stringify } from "yaml";
 import { InputError } from "../../src/core/errors.js";
 import { Source } from "../../src/audit/template/source.js";
 import { classifyValue } from "../../src/audit/template/values.js";
-import { parseIgnoreText, readCommentSuppressions } from "../../src/audit/template/inline.js";
+import { parseIgnoreText } from "../../src/audit/template/inline.js";
+import { scanYaml } from "../../src/audit/template/scan.js";
 import { INTRINSICS } from "../../src/audit/template/intrinsics.js";
 import { canary } from "../support/canary.js";
 import { TEMPLATE_FIXTURES, positionOf } from "../support/templates.js";
@@ -159,8 +160,7 @@ describe("inline suppression comments", () => {
     fc.assert(
       fc.property(fc.string({ unit: fc.constantFrom("a", "b", "#", " ", ":", "-", "'", "{", "}", "[", "]", "!"), maxLength: 30 }), (noise) => {
         const quoted = JSON.stringify(`${noise} # envseal-ignore ES001 not a comment`);
-        const src = Source.parse("c.yaml", `A: ${quoted}\n# envseal-ignore ES004 a real one\nB: v # envseal-ignore ES001 another\n`);
-        const { comments, commentOnlyLines } = readCommentSuppressions(src);
+        const { comments, commentOnlyLines } = scanYaml(`A: ${quoted}\n# envseal-ignore ES004 a real one\nB: v # envseal-ignore ES001 another\n`);
         expect(comments.map((c) => [c.pos.line, c.ids[0]])).toEqual([
           [2, "ES004"],
           [3, "ES001"],

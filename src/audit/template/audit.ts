@@ -1,15 +1,18 @@
 /**
- * `audit --template`: load the templates, run every rule on every function, apply the inline suppressions written in
- * the templates (and report those without a reason as ES023), and collect what could not be known before deploy.
- * Returns findings for the report; `--ignore` and `--baseline` apply afterwards, as for live audits.
+ * `audit --template`: find the templates, then for each one run every rule on every function, apply the inline
+ * suppressions written in it (reporting those without a reason as ES023), and collect what could not be known before
+ * deploy. Large runs spread the templates over worker threads (template/workers.ts); the result is the same, in the
+ * same order. `--ignore` and `--baseline` apply afterwards, as for live audits.
  * @module
  */
+import { EnvsealError, InputError } from "../../core/errors.js";
 import { isRuleId } from "../rules.js";
 import type { Finding, SuppressedFinding } from "../types.js";
 import { coveringSuppression } from "./inline.js";
-import { loadTemplates } from "./load.js";
+import { discoverTemplates, loadTemplate, type Pending } from "./load.js";
 import { checkTemplateFunction, templateFinding } from "./rules.js";
 import type { InlineSuppression, TemplateFile, TemplateFunction, UnknownValue } from "./types.js";
+import { defaultWorkers, runInWorkers } from "./workers.js";
 
 /** Options of {@link auditTemplates}. */
 export interface TemplateAuditOptions {
@@ -17,11 +20,21 @@ export interface TemplateAuditOptions {
   cwd?: string | undefined;
   /** ES004 is medium instead of low. Default: false. */
   requireCmk?: boolean | undefined;
+  /** Worker threads. Default: one per CPU (at most 4) from 100 templates on, when the built worker exists; else 0. */
+  workers?: number | undefined;
+}
+
+/** One template read. */
+export interface TemplateFileSummary {
+  /** Path relative to the working directory, forward slashes. */
+  readonly file: string;
+  readonly format: TemplateFile["format"];
+  readonly functions: number;
 }
 
 /** What the template audit found. */
 export interface TemplateAuditResult {
-  readonly files: readonly TemplateFile[];
+  readonly files: readonly TemplateFileSummary[];
   readonly functions: number;
   /** Findings not suppressed inline (the caller applies `--ignore` and `--baseline`). */
   readonly findings: Finding[];
@@ -29,6 +42,22 @@ export interface TemplateAuditResult {
   readonly suppressed: SuppressedFinding[];
   /** Values the rules could not judge before deploy, by file and line. */
   readonly unknown: UnknownValue[];
+}
+
+/** The outcome of one template, with its place in the queue (nested templates right after their parent). */
+export interface FileOutcome {
+  readonly path: string;
+  readonly order: readonly number[];
+  readonly summary: TemplateFileSummary;
+  readonly findings: Finding[];
+  readonly suppressed: SuppressedFinding[];
+  readonly unknown: UnknownValue[];
+}
+
+/** What a share of the queue gave: outcomes in order, and the first error (with its place) if one stopped it. */
+export interface QueueResult {
+  readonly outcomes: FileOutcome[];
+  readonly error?: { readonly order: readonly number[]; readonly name: string; readonly message: string; readonly hint: string | undefined };
 }
 
 /**
@@ -41,34 +70,89 @@ export interface TemplateAuditResult {
  * ```
  */
 export async function auditTemplates(paths: readonly string[], options: TemplateAuditOptions = {}): Promise<TemplateAuditResult> {
-  const files = await loadTemplates(paths, options.cwd ?? process.cwd());
-  const findings: Finding[] = [];
-  const suppressed: SuppressedFinding[] = [];
-  const unknown: UnknownValue[] = [];
-  let functions = 0;
-  for (const file of files) {
-    unknown.push(...file.unknown);
-    for (const fn of file.functions) {
-      functions++;
-      const checked = await checkTemplateFunction(fn, file, { requireCmk: Boolean(options.requireCmk) });
-      unknown.push(...checked.unknown);
-      for (const f of checked.findings) {
-        const by = coveringSuppression(f, fn, file.comments, file.commentOnlyLines);
-        if (by) suppressed.push({ ...f, suppressedBy: `inline:${by.kind}`, ...(by.reason ? { reason: by.reason } : {}) });
-        else findings.push(f);
-      }
-      for (const s of fn.metadataSuppressions) findings.push(...suppressionProblems(fn, s));
-    }
-    for (const c of file.comments) findings.push(...suppressionProblems(owner(file, c), c));
+  const cwd = options.cwd ?? process.cwd();
+  const requireCmk = Boolean(options.requireCmk);
+  const queue = await discoverTemplates(paths, cwd);
+  const workers = options.workers ?? defaultWorkers(queue.length);
+  const results = workers > 1 ? await runInWorkers(queue, { cwd, requireCmk, workers }) : [await auditQueue(queue, 0, 1, cwd, requireCmk)];
+  const failed = results
+    .map((r) => r.error)
+    .filter((e) => e !== undefined)
+    .sort((a, b) => compareOrder(a.order, b.order))[0];
+  if (failed) throw failed.name === "InputError" ? new InputError(failed.message, { hint: failed.hint ?? "" }) : new EnvsealError(failed.message, { hint: failed.hint ?? "" });
+  const seen = new Set<string>();
+  const outcomes = results
+    .flatMap((r) => r.outcomes)
+    .sort((a, b) => compareOrder(a.order, b.order))
+    .filter((o) => !seen.has(o.path) && seen.add(o.path));
+  if (outcomes.length === 0) {
+    throw new InputError(`no CloudFormation, SAM, CDK or Terraform plan template found in --template ${paths.join(" ").slice(0, 200)}`, {
+      hint: "pass template files (.yaml, .yml, .json, .template), a folder holding them, or cdk.out",
+    });
   }
+  const unknown = outcomes.flatMap((o) => o.unknown);
   unknown.sort((a, b) => a.location.file.localeCompare(b.location.file) || a.location.line - b.location.line || a.location.column - b.location.column);
-  return { files, functions, findings, suppressed, unknown };
+  return {
+    files: outcomes.map((o) => o.summary),
+    functions: outcomes.reduce((n, o) => n + o.summary.functions, 0),
+    findings: outcomes.flatMap((o) => o.findings),
+    suppressed: outcomes.flatMap((o) => o.suppressed),
+    unknown,
+  };
 }
 
-/** The function whose definition holds a comment, or the template itself. */
-function owner(file: TemplateFile, c: InlineSuppression): Pick<TemplateFunction, "id" | "file"> {
-  const fn = file.functions.find((f) => f.pos.line <= c.pos.line && c.pos.line <= f.endLine);
-  return fn ?? { id: "(template)", file: file.file };
+function compareOrder(a: readonly number[], b: readonly number[]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return (a[i] ?? 0) - (b[i] ?? 0);
+  return a.length - b.length;
+}
+
+/**
+ * Audit the templates of the queue whose index modulo `stride` is `offset` (a worker's share; `0, 1` is all of
+ * them), following nested stacks right after their parent. Stops at the first error and reports it with its place.
+ *
+ * @example
+ * ```ts
+ * const { outcomes, error } = await auditQueue(queue, 0, 1, process.cwd(), false);
+ * ```
+ */
+export async function auditQueue(queue: readonly Pending[], offset: number, stride: number, cwd: string, requireCmk: boolean): Promise<QueueResult> {
+  const work = queue.flatMap((item, i) => (i % stride === offset ? [{ item, order: [i] as number[] }] : []));
+  const done = new Set<string>();
+  const outcomes: FileOutcome[] = [];
+  for (let i = 0; i < work.length; i++) {
+    const { item, order } = work[i] as { item: Pending; order: number[] };
+    if (done.has(item.path)) continue;
+    done.add(item.path);
+    try {
+      const { file, nested } = await loadTemplate(item, cwd);
+      work.splice(i + 1, 0, ...nested.map((n, k) => ({ item: n, order: [...order, k] })));
+      if (file) outcomes.push({ path: item.path, order, ...(await auditFile(file, requireCmk)) });
+    } catch (err) {
+      const e = err as { name?: string; message?: string; hint?: string };
+      if (!(err instanceof EnvsealError)) throw err;
+      return { outcomes, error: { order, name: e.name ?? "Error", message: e.message ?? "", hint: e.hint } };
+    }
+  }
+  return { outcomes };
+}
+
+async function auditFile(file: TemplateFile, requireCmk: boolean): Promise<Omit<FileOutcome, "path" | "order">> {
+  const findings: Finding[] = [];
+  const suppressed: SuppressedFinding[] = [];
+  const unknown: UnknownValue[] = [...file.unknown];
+  for (const fn of file.functions) {
+    const checked = await checkTemplateFunction(fn, file, { requireCmk });
+    unknown.push(...checked.unknown);
+    for (const f of checked.findings) {
+      const by = coveringSuppression(f, fn, file.comments, file.commentOnlyLines);
+      if (by) suppressed.push({ ...f, suppressedBy: `inline:${by.kind}`, ...(by.reason ? { reason: by.reason } : {}) });
+      else findings.push(f);
+    }
+    for (const s of fn.metadataSuppressions) findings.push(...suppressionProblems(fn, s));
+  }
+  // A comment's problem belongs to the template: the lines around it may not have been parsed (scan.ts).
+  for (const c of file.comments) findings.push(...suppressionProblems({ id: "(template)", file: file.file }, c));
+  return { summary: { file: file.file, format: file.format, functions: file.functions.length }, findings, suppressed, unknown };
 }
 
 /** ES023 for a suppression that names no rule, an unknown rule, or no reason. */

@@ -127,7 +127,6 @@ function readFunction(src: Source, id: string, pos: Pos, resource: Node | undefi
     id,
     file: src.file,
     pos,
-    endLine: src.endLine(resource),
     variables: environmentUnknown ? new Map() : variables,
     key: key?.state ?? { kind: "absent" },
     ...(key ? { keyPos: key.pos } : {}),

@@ -5,24 +5,15 @@
  * - a resource's `Metadata: { envseal: { ignore: [{ id: ES001, reason: "…", variable: NAME }] } }` (as Checkov's
  *   `Metadata.checkov.skip`), for the whole function or one variable.
  *
- * Comments are found with the `yaml` lexer, so a `#` inside a quoted or block string is never taken for one.
+ * Comments are found by the `yaml` lexer (scan.ts), so a `#` inside a quoted or block string is never taken for one.
  * @module
  */
-import { Lexer, type Node } from "yaml";
+import type { Node } from "yaml";
 import type { Source } from "./source.js";
 import type { InlineSuppression, Pos, TemplateFunction } from "./types.js";
 import type { Finding } from "../types.js";
 
-const MARKER = /^#\s*envseal-ignore\b[\s:]*(.*)$/i;
 const RULE_TOKEN = /^[A-Za-z]{2}\d{3}$/;
-/** Lexer tokens that stand for structure, not source text (byte-order mark, document, flow end, scalar). */
-const CONTROL = new Set(["\u{FEFF}", "\u0002", "\u0018", "\u001f"]);
-
-/** Comment suppressions of a file and the lines that hold nothing but a comment. */
-export interface CommentSuppressions {
-  readonly comments: InlineSuppression[];
-  readonly commentOnlyLines: Set<number>;
-}
 
 /**
  * Parse `envseal-ignore` text after the marker: rule ids (comma or space separated), then the reason.
@@ -47,36 +38,6 @@ export function parseIgnoreText(text: string): { ids: string[]; reason: string }
 function clipReason(text: string): string {
   const one = text.replace(/\s+/g, " ").trim();
   return one.length > 200 ? `${one.slice(0, 200)}…` : one;
-}
-
-/**
- * Find the `# envseal-ignore` comments of a YAML file (JSON has none). Cheap when the file has no marker at all.
- *
- * @example
- * ```ts
- * readCommentSuppressions(src).comments[0]; // { kind: "comment", ids: ["ES001"], reason: "…", pos: { line: 14, column: 32 } }
- * ```
- */
-export function readCommentSuppressions(src: Source): CommentSuppressions {
-  const out: CommentSuppressions = { comments: [], commentOnlyLines: new Set() };
-  if (!/envseal-ignore/i.test(src.raw)) return out;
-  let offset = 0;
-  for (const token of new Lexer().lex(src.raw)) {
-    if (token.length === 1 && CONTROL.has(token)) continue;
-    if (token.startsWith("#")) {
-      const lineStart = src.raw.lastIndexOf("\n", offset - 1) + 1;
-      const line = src.lineOf(offset);
-      const alone = src.raw.slice(lineStart, offset).trim() === "";
-      if (alone) out.commentOnlyLines.add(line);
-      const m = MARKER.exec(token);
-      if (m) {
-        const { ids, reason } = parseIgnoreText(m[1] ?? "");
-        out.comments.push({ kind: "comment", ids, reason, pos: { line, column: offset - lineStart + 1 } });
-      }
-    }
-    offset += token.length;
-  }
-  return out;
 }
 
 /**

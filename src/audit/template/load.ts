@@ -2,7 +2,7 @@
  * From `--template PATH…` to parsed templates: files are read as given; folders are walked for `*.yaml`, `*.yml`,
  * `*.json` and `*.template` files that look like templates, and a folder holding a CDK `manifest.json` is read as a
  * cloud assembly. Nested stacks are followed through `aws:asset:path` (their functions are named
- * `Parent/NestedStack/Function`). Every template is read once.
+ * `Parent/NestedStack/Function`); the caller reads each template once (template/audit.ts).
  * @module
  */
 import { readdir, readFile, stat } from "node:fs/promises";
@@ -10,7 +10,7 @@ import { dirname, extname, join, relative, resolve, sep } from "node:path";
 import { InputError } from "../../core/errors.js";
 import { readAssembly } from "./cdk.js";
 import { isCloudFormation, readCloudFormation } from "./cloudformation.js";
-import { readCommentSuppressions } from "./inline.js";
+import { scanYaml, type YamlScan } from "./scan.js";
 import { Source } from "./source.js";
 import { isTerraformPlan, readTerraformPlan } from "./terraform.js";
 import type { TemplateFile, UnknownValue } from "./types.js";
@@ -20,7 +20,8 @@ const SKIP_DIRS = new Set(["node_modules", ".git", ".terraform", ".aws-sam"]);
 /** Cheap test before parsing a file found by a folder walk: templates and plans name one of these. */
 const LOOKS_LIKE_TEMPLATE = /"?Resources"?\s*:|"resource_changes"|"planned_values"/;
 
-interface Pending {
+/** A template to read. */
+export interface Pending {
   readonly path: string;
   /** Named on the command line (an error when it is not a template) or found by a walk (skipped then). */
   readonly explicit: boolean;
@@ -71,41 +72,41 @@ async function walk(dir: string, out: Pending[]): Promise<void> {
 }
 
 /**
- * Read every template under `paths` (files or folders), relative to `cwd`. Throws {@link InputError} (exit 2) for a
- * path that does not exist, a file named on the command line that is not a template, a template that does not parse
- * (naming file, line and column, never quoting it), or when no template is found at all.
+ * The templates under `paths` (files or folders), in order: files as given, folders walked (sorted), CDK assemblies
+ * through their manifest. Throws {@link InputError} (exit 2) for a path that does not exist.
  *
  * @example
  * ```ts
- * const files = await loadTemplates(["infra/", "plan.json"], process.cwd());
- * files.flatMap((f) => f.functions).length; // functions found
+ * const queue = await discoverTemplates(["infra/", "plan.json"], process.cwd());
  * ```
  */
-export async function loadTemplates(paths: readonly string[], cwd: string): Promise<TemplateFile[]> {
+export async function discoverTemplates(paths: readonly string[], cwd: string): Promise<Pending[]> {
   const queue: Pending[] = [];
   for (const given of paths) {
     const path = resolve(cwd, given);
     if ((await kindOf(path, given)) === "dir") await walk(path, queue);
     else queue.push({ path, explicit: true, prefix: "" });
   }
-  const done = new Set<string>();
-  const files: TemplateFile[] = [];
-  for (let i = 0; i < queue.length; i++) {
-    const item = queue[i] as Pending;
-    if (done.has(item.path)) continue;
-    done.add(item.path);
-    const file = await loadOne(item, cwd, queue);
-    if (file) files.push(file);
-  }
-  if (files.length === 0) {
-    throw new InputError(`no CloudFormation, SAM, CDK or Terraform plan template found in --template ${paths.join(" ").slice(0, 200)}`, {
-      hint: "pass template files (.yaml, .yml, .json, .template), a folder holding them, or cdk.out",
-    });
-  }
-  return files;
+  return queue;
 }
 
-async function loadOne(item: Pending, cwd: string, queue: Pending[]): Promise<TemplateFile | undefined> {
+/**
+ * Read and parse one template. Returns `file: undefined` for a file a folder walk found that is not a template, and
+ * the nested stack templates to read next. Throws {@link InputError} for a file named on the command line that is not
+ * a template, and for a template that does not parse (naming file, line and column, never quoting it).
+ *
+ * @example
+ * ```ts
+ * const { file, nested } = await loadTemplate({ path: "/repo/template.yaml", explicit: true, prefix: "" }, "/repo");
+ * ```
+ */
+export async function loadTemplate(item: Pending, cwd: string): Promise<{ file: TemplateFile | undefined; nested: Pending[] }> {
+  const nested: Pending[] = [];
+  const file = await loadOne(item, cwd, nested);
+  return { file, nested };
+}
+
+async function loadOne(item: Pending, cwd: string, nestedOut: Pending[]): Promise<TemplateFile | undefined> {
   const file = displayPath(item.path, cwd);
   let text: string;
   try {
@@ -115,7 +116,7 @@ async function loadOne(item: Pending, cwd: string, queue: Pending[]): Promise<Te
     throw new InputError(`cannot read template ${file}${code ? ` (${code})` : ""}`, { hint: "check the path and its permissions" });
   }
   if (!item.explicit && !LOOKS_LIKE_TEMPLATE.test(text)) return undefined;
-  const src = Source.parse(file, text);
+  const { src, scan } = parseTemplateText(file, text);
   if (isTerraformPlan(src)) {
     const tf = readTerraformPlan(src);
     return { file, format: "terraform", functions: tf.functions, parameters: new Map(), comments: [], commentOnlyLines: new Set(), unknown: tf.unknown };
@@ -135,12 +136,35 @@ async function loadOne(item: Pending, cwd: string, queue: Pending[]): Promise<Te
     if (reason) {
       unknown.push({ location: { file, ...nested.pos }, function: `${item.prefix}${nested.logicalId}`, what: "nested stack template", reason: `not read: ${reason}` });
     } else {
-      // Read the nested template before any asset-manifest sighting of it, so its functions carry the parent path.
-      queue.splice(queue.indexOf(item) + 1, 0, { path, explicit: true, prefix: `${item.prefix}${nested.logicalId}/` });
+      nestedOut.push({ path, explicit: true, prefix: `${item.prefix}${nested.logicalId}/` });
     }
   }
-  const { comments, commentOnlyLines } = readCommentSuppressions(src);
+  const comments = scan?.comments ?? [];
+  const commentOnlyLines = scan?.commentOnlyLines ?? new Set<number>();
   return { file, format: "cloudformation", functions: cfn.functions, parameters: cfn.parameters, comments, commentOnlyLines, unknown };
+}
+
+/**
+ * Parse a template: JSON whole; YAML through its skeleton (only the audited lines) when the lexer pass could make one,
+ * whole otherwise — and whole again if the skeleton does not parse, so the error names the template's own line.
+ *
+ * @example
+ * ```ts
+ * const { src, scan } = parseTemplateText("template.yaml", text);
+ * readCloudFormation(src).functions; // the same as from Source.parse(file, text)
+ * ```
+ */
+export function parseTemplateText(file: string, text: string): { src: Source; scan: YamlScan | undefined } {
+  if (/^\s*[{[]/.test(text)) return { src: Source.parse(file, text), scan: undefined };
+  const scan = scanYaml(text);
+  if (scan.skeleton !== undefined) {
+    try {
+      return { src: Source.parse(file, scan.skeleton), scan };
+    } catch {
+      // fall through: the whole template gives the error its true place
+    }
+  }
+  return { src: Source.parse(file, text), scan };
 }
 
 async function missing(path: string): Promise<string | undefined> {

@@ -43,10 +43,15 @@ export class Source {
     private readonly lines: LineCounter,
   ) {}
 
-  /** Parse `text`; throws {@link InputError} naming `file`, line and column when it is not YAML or JSON. */
+  /**
+   * Parse `text`; throws {@link InputError} naming `file`, line and column when it is not YAML or JSON.
+   * JSON (text starting with `{` or `[`) keeps its types (Terraform's `null` and `true` matter); YAML is read with the
+   * failsafe schema, every scalar a string, as CloudFormation hands environment values to Lambda (and faster).
+   */
   static parse(file: string, text: string): Source {
     const lines = new LineCounter();
-    const doc = parseDocument(text, { customTags: [...CFN_TAGS], lineCounter: lines, prettyErrors: false, strict: false });
+    const schema = /^\s*[{[]/.test(text) ? "core" : "failsafe";
+    const doc = parseDocument(text, { schema, customTags: [...CFN_TAGS], lineCounter: lines, prettyErrors: false, strict: false });
     const err = doc.errors[0];
     if (err) {
       const at = lines.linePos(err.pos[0]);
@@ -162,17 +167,5 @@ export class Source {
     }
     const p = this.lines.linePos(offset);
     return { line: p.line, column: p.col };
-  }
-
-  /** The last line a node spans (1-based). */
-  endLine(node: Node | undefined): number {
-    const n = this.deref(node);
-    const end = n?.range?.[1] ?? 0;
-    return this.lines.linePos(Math.max(0, end - 1)).line;
-  }
-
-  /** The 1-based line of a character offset. */
-  lineOf(offset: number): number {
-    return this.lines.linePos(offset).line;
   }
 }

@@ -58,14 +58,14 @@ export function readTerraformPlan(src: Source): TerraformRead {
     const after = src.get(change, "after");
     if ((actions.length === 1 && actions[0] === "delete") || src.scalar(after) === null || after === undefined) continue;
     const pos = src.pos(src.get(rc, "address") ?? rc);
-    read(src, out, { address, pos, endLine: src.endLine(rc), after, unknown: src.get(change, "after_unknown"), sensitive: src.get(change, "after_sensitive") });
+    read(src, out, { address, pos, after, unknown: src.get(change, "after_unknown"), sensitive: src.get(change, "after_sensitive") });
   }
   for (const res of plannedResources(src, src.get(src.get(root, "planned_values"), "root_module"))) {
     const address = src.text(src.get(res, "address")) ?? "aws_lambda_function";
     if (src.text(src.get(res, "type")) !== "aws_lambda_function" || seen.has(address)) continue;
     if ((src.text(src.get(res, "mode")) ?? "managed") !== "managed") continue;
     const pos = src.pos(src.get(res, "address") ?? res);
-    read(src, out, { address, pos, endLine: src.endLine(res), after: src.get(res, "values"), unknown: undefined, sensitive: src.get(res, "sensitive_values") });
+    read(src, out, { address, pos, after: src.get(res, "values"), unknown: undefined, sensitive: src.get(res, "sensitive_values") });
   }
   return out;
 }
@@ -78,7 +78,6 @@ function plannedResources(src: Source, module: Node | undefined): Node[] {
 interface Change {
   readonly address: string;
   readonly pos: Pos;
-  readonly endLine: number;
   readonly after: Node | undefined;
   readonly unknown: Node | undefined;
   readonly sensitive: Node | undefined;
@@ -129,7 +128,6 @@ function read(src: Source, out: TerraformRead, c: Change): void {
     id: c.address,
     file,
     pos: c.pos,
-    endLine: c.endLine,
     variables: unknownEnv.all ? new Map() : variables,
     key,
     ...(keyPos ? { keyPos } : {}),

@@ -103,8 +103,6 @@ export interface TemplateFunction {
   readonly file: string;
   /** Position of the resource (its logical id key, or its Terraform `address`). */
   readonly pos: Pos;
-  /** Last line of the resource's definition (comments inside it belong to it). */
-  readonly endLine: number;
   readonly variables: ReadonlyMap<string, TemplateValue>;
   readonly key: KeyState;
   /** Where `KmsKeyArn` / `kms_key_arn` is written, when it is. */
