@@ -155,9 +155,25 @@ describe("Terraform plan", () => {
     ]);
   });
 
-  it("deleted resources and data sources are skipped; planned_values adds what resource_changes lacks", () => {
+  it("deleted resources and data sources are skipped; unchanged (no-op) ones are audited; an empty kms_key_arn is none", () => {
     expect(result.findings.some((f) => f.functionName.includes(".old") || f.functionName.startsWith("data."))).toBe(false);
     expect(of("module.legacy.aws_lambda_function.report")).toEqual(["ES001 REPORT_API_TOKEN", "ES004 -"]);
+  });
+
+  it("planned_values adds what resource_changes lacks (sensitive_values marks sensitive ones)", async () => {
+    const copy = plantFixtures("terraform");
+    const plan = JSON.parse(readFileSync(join(copy.dir, "terraform/plan.json"), "utf8"));
+    writeFileSync(join(copy.dir, "values-only.json"), JSON.stringify({ ...plan, resource_changes: [] }));
+    const r = await auditTemplates(["values-only.json"], { cwd: copy.dir });
+    const got = r.findings.map((f) => `${f.functionName} ${f.ruleId} ${f.variable ?? "-"}`).sort();
+    expect(got).toEqual([
+      "aws_lambda_function.api ES001 DB_PASSWORD",
+      "aws_lambda_function.api ES004 -",
+      "aws_lambda_function.api ES021 DB_PASSWORD",
+      'module.legacy.aws_lambda_function.report ES001 REPORT_API_TOKEN',
+      "module.legacy.aws_lambda_function.report ES004 -",
+      'module.worker.aws_lambda_function.this["jobs"] ES004 -',
+    ]);
   });
 });
 
