@@ -90,7 +90,13 @@ export class Source {
 
   /** The entry `key` of a mapping, with its key node. */
   entry(node: Node | undefined, key: string): Entry | undefined {
-    return this.entries(node).find((e) => e.key === key);
+    const map = this.deref(node);
+    if (!isMap(map)) return undefined;
+    for (const pair of map.items) {
+      const keyNode = pair.key as Node;
+      if (isScalar(keyNode) && String(keyNode.value) === key) return { key, keyNode, value: this.deref(pair.value) };
+    }
+    return undefined;
   }
 
   /** The value of `key` in a mapping. */
