@@ -11,6 +11,12 @@ import { canary, tempDir } from "./canary.js";
 /** The fixture root. */
 export const TEMPLATE_FIXTURES = fileURLToPath(new URL("../fixtures/templates/", import.meta.url));
 
+/**
+ * Secrets written into fixtures as they are (value detectors need their real shape): format-valid fakes, never real
+ * keys, checked for leaks like canaries.
+ */
+export const FIXED_FAKES: readonly string[] = ["AKIA4ZX3Q7W2P9K4M1N8", "q3Vt9Zk1Lr8Yp2Wd6Hs0Nc4Bx7Mf5Jg/Ta+Ue1Ro", "hWrOTfVdSizEtLSKqUcc6gY/YtC/a0DcgM1Ro9iv8blmI/+NDyPQyuAyJuG0iI/N"];
+
 /** A planted copy: its root folder and the canary that replaced each label. */
 export interface PlantedFixtures {
   readonly dir: string;

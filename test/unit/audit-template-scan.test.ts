@@ -22,7 +22,7 @@ function readBoth(text: string) {
 }
 
 describe("skeleton", () => {
-  it.each(["cfn/intrinsics.yaml", "cfn/dynamic-refs.yaml", "cfn/parameters.yaml", "cfn/sealed.yaml", "cfn/suppressions.yaml", "sam/globals.yaml", "clean/clean.yaml"])(
+  it.each(["cfn/aws-keys.yaml", "cfn/intrinsics.yaml", "cfn/dynamic-refs.yaml", "cfn/parameters.yaml", "cfn/sealed.yaml", "cfn/suppressions.yaml", "sam/globals.yaml", "clean/clean.yaml"])(
     "%s: a skeleton is made and reads the same as the whole template",
     (file) => {
       const text = readFileSync(join(TEMPLATE_FIXTURES, file), "utf8");
