@@ -1,6 +1,6 @@
 /**
- * The auditor: scan Lambda functions (live or offline) for secrets in plain text and weak protection, and report
- * findings as table, JSON, SARIF or Markdown. See docs/audit.md.
+ * The auditor: scan Lambda functions (live, offline, or in templates before deploy) for secrets in plain text and
+ * weak protection, and report findings as table, JSON, SARIF or Markdown. See docs/audit.md.
  *
  * @example
  * ```ts
@@ -13,14 +13,27 @@
 export { audit, type AuditRequest, type AuditProgress } from "./run.js";
 export { auditClients, AUDIT_MAX_ATTEMPTS, type AuditClients } from "./clients.js";
 export { checkFunction, fingerprintOf, NEAR_LIMIT_RATIO, type CheckOptions } from "./check.js";
-export { detectSecrets, nameHint, type SecretHit } from "./secrets.js";
+export { detectSecrets, nameHint, secretName, type SecretHit } from "./secrets.js";
 export { loadInputFile, parseFunctionList, toAudited } from "./input.js";
 export { parseRegions, resolveRegions, enabledRegions, listRegion } from "./live.js";
 export { createKeyChecker, offlineKeys, keyRegion, type KeyChecker } from "./keys.js";
 export { RateLimiter, rateLimited, LAMBDA_CONTROL_PLANE_RPS, type Timer } from "./ratelimit.js";
 export { parseIgnores, loadBaseline, applySuppressions, type IgnoreRule } from "./suppress.js";
 export { RULES, RULE_LIST, isRuleId, type RuleInfo } from "./rules.js";
-export { REPORT_SCHEMA_VERSION, summaryLine, failsOn, countBySeverity, compareFindings, type AuditReport, type AuditSummary } from "./report.js";
+export {
+  REPORT_SCHEMA_VERSION,
+  summaryLine,
+  failsOn,
+  countBySeverity,
+  compareFindings,
+  type AuditReport,
+  type AuditSummary,
+  type TemplateSummary,
+} from "./report.js";
+export { auditTemplates, type TemplateAuditOptions, type TemplateAuditResult, type TemplateFileSummary } from "./template/audit.js";
+export { templateArn, toAuditedFunction, TEMPLATE_REGION } from "./template/rules.js";
+export type { TemplateFunction, TemplateValue, UnknownValue } from "./template/types.js";
 export { REPORT_FORMATS, renderReport, writeReportFile, renderSarif, renderJson, renderMarkdown, renderTable, type ReportFormat } from "./format/index.js";
+export { physicalLocation, pseudoPath } from "./format/sarif.js";
 export { progressBar, type ProgressBar, type ProgressStream } from "./progress.js";
 export * from "./types.js";

@@ -55,7 +55,14 @@ export interface AuditSummary {
   readonly templates?: TemplateSummary;
 }
 
-/** Template audits: files read, functions per file, and values known only at deploy time. */
+/**
+ * Template audits: files read, functions per file, and values known only at deploy time.
+ *
+ * @example
+ * ```ts
+ * report.summary.templates?.unknown.map((u) => `${u.location.file}:${u.location.line} ${u.what}`);
+ * ```
+ */
 export interface TemplateSummary {
   /** Template files read (nested CDK stacks included). */
   readonly filesScanned: number;

@@ -14,7 +14,14 @@ import { checkTemplateFunction, templateFinding } from "./rules.js";
 import type { InlineSuppression, TemplateFile, TemplateFunction, UnknownValue } from "./types.js";
 import { defaultWorkers, runInWorkers } from "./workers.js";
 
-/** Options of {@link auditTemplates}. */
+/**
+ * Options of {@link auditTemplates}.
+ *
+ * @example
+ * ```ts
+ * const options: TemplateAuditOptions = { cwd: "/repo", requireCmk: true, workers: 0 };
+ * ```
+ */
 export interface TemplateAuditOptions {
   /** Paths in findings are relative to this folder. Default: `process.cwd()`. */
   cwd?: string | undefined;
@@ -24,7 +31,14 @@ export interface TemplateAuditOptions {
   workers?: number | undefined;
 }
 
-/** One template read. */
+/**
+ * One template read.
+ *
+ * @example
+ * ```ts
+ * const s: TemplateFileSummary = { file: "infra/api.yaml", format: "cloudformation", functions: 12 };
+ * ```
+ */
 export interface TemplateFileSummary {
   /** Path relative to the working directory, forward slashes. */
   readonly file: string;
@@ -32,7 +46,14 @@ export interface TemplateFileSummary {
   readonly functions: number;
 }
 
-/** What the template audit found. */
+/**
+ * What the template audit found.
+ *
+ * @example
+ * ```ts
+ * const { findings, unknown } = await auditTemplates(["template.yaml"]);
+ * ```
+ */
 export interface TemplateAuditResult {
   readonly files: readonly TemplateFileSummary[];
   readonly functions: number;
@@ -44,7 +65,15 @@ export interface TemplateAuditResult {
   readonly unknown: UnknownValue[];
 }
 
-/** The outcome of one template, with its place in the queue (nested templates right after their parent). */
+/**
+ * The outcome of one template, with its place in the queue (nested templates right after their parent: `[3, 0]`).
+ *
+ * @example
+ * ```ts
+ * const { outcomes } = await auditQueue(queue, 0, 1, process.cwd(), false);
+ * outcomes[0]?.summary.file;
+ * ```
+ */
 export interface FileOutcome {
   readonly path: string;
   readonly order: readonly number[];
@@ -54,7 +83,15 @@ export interface FileOutcome {
   readonly unknown: UnknownValue[];
 }
 
-/** What a share of the queue gave: outcomes in order, and the first error (with its place) if one stopped it. */
+/**
+ * What a share of the queue gave: outcomes in order, and the first error (with its place) if one stopped it.
+ *
+ * @example
+ * ```ts
+ * const { error } = await auditQueue(queue, 0, 1, process.cwd(), false);
+ * if (error) console.error(error.message); // "template t.yaml:4:1 is not valid YAML (BAD_INDENT)"
+ * ```
+ */
 export interface QueueResult {
   readonly outcomes: FileOutcome[];
   readonly error?: { readonly order: readonly number[]; readonly name: string; readonly message: string; readonly hint: string | undefined };

@@ -7,7 +7,14 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 
-/** The templates an assembly names. Paths are absolute. */
+/**
+ * The templates an assembly names. Paths are absolute.
+ *
+ * @example
+ * ```ts
+ * const { stacks, assetTemplates } = (await readAssembly("/repo/cdk.out")) ?? { stacks: [], assetTemplates: [] };
+ * ```
+ */
 export interface AssemblyTemplates {
   /** Top-level stack templates. */
   readonly stacks: string[];

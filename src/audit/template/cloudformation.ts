@@ -13,7 +13,14 @@ import { classifyValue, secretishId } from "./values.js";
 
 const FUNCTION_TYPES = new Set(["AWS::Lambda::Function", "AWS::Serverless::Function"]);
 
-/** What one CloudFormation template holds for the auditor. */
+/**
+ * What one CloudFormation template holds for the auditor.
+ *
+ * @example
+ * ```ts
+ * const { functions, parameters, nested } = readCloudFormation(Source.parse("template.yaml", text));
+ * ```
+ */
 export interface CloudFormationRead {
   readonly functions: TemplateFunction[];
   readonly parameters: Map<string, TemplateParameter>;

@@ -55,7 +55,15 @@ export function longName(tag: string | undefined): string | undefined {
   return INTRINSICS[short] ?? `Fn::${short}`;
 }
 
-/** True for a mapping key that is an intrinsic function in long form (`Ref`, `Condition`, `Fn::…`). */
+/**
+ * True for a mapping key that is an intrinsic function in long form (`Ref`, `Condition`, `Fn::…`).
+ *
+ * @example
+ * ```ts
+ * isIntrinsicKey("Fn::Sub"); // true
+ * isIntrinsicKey("Variables"); // false
+ * ```
+ */
 export function isIntrinsicKey(key: string): boolean {
   return key === "Ref" || key === "Condition" || key.startsWith("Fn::");
 }

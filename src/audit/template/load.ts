@@ -20,7 +20,14 @@ const SKIP_DIRS = new Set(["node_modules", ".git", ".terraform", ".aws-sam"]);
 /** Cheap test before parsing a file found by a folder walk: templates and plans name one of these. */
 const LOOKS_LIKE_TEMPLATE = /"?Resources"?\s*:|"resource_changes"|"planned_values"/;
 
-/** A template to read. */
+/**
+ * A template to read.
+ *
+ * @example
+ * ```ts
+ * const item: Pending = { path: "/repo/template.yaml", explicit: true, prefix: "" };
+ * ```
+ */
 export interface Pending {
   readonly path: string;
   /** Named on the command line (an error when it is not a template) or found by a walk (skipped then). */

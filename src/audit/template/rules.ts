@@ -14,7 +14,14 @@ import { secretName } from "../secrets.js";
 import type { AuditedFunction, Finding, FindingLocation, RuleId, Severity } from "../types.js";
 import type { Pos, TemplateFile, TemplateFunction, TemplateValue, UnknownValue } from "./types.js";
 
-/** The region template findings carry: a template is not deployed anywhere yet. */
+/**
+ * The region template findings carry: a template is not deployed anywhere yet.
+ *
+ * @example
+ * ```ts
+ * report.findings.filter((f) => f.region === TEMPLATE_REGION);
+ * ```
+ */
 export const TEMPLATE_REGION = "template";
 
 /** What to do about a live rule's finding when it is in a template (the live remediation names deployed functions). */

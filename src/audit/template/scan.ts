@@ -12,7 +12,14 @@ import { Lexer } from "yaml";
 import { parseIgnoreText } from "./inline.js";
 import type { InlineSuppression } from "./types.js";
 
-/** What the lexer pass found. */
+/**
+ * What the lexer pass found.
+ *
+ * @example
+ * ```ts
+ * const { skeleton, comments, commentOnlyLines } = scanYaml(text);
+ * ```
+ */
 export interface YamlScan {
   readonly comments: InlineSuppression[];
   /** Lines that hold nothing but a comment. */

@@ -10,14 +10,28 @@ import { InputError } from "../../core/errors.js";
 import { CFN_TAGS, isIntrinsicKey, longName } from "./intrinsics.js";
 import type { Pos } from "./types.js";
 
-/** A map entry: its key text, the key node (for positions) and the value node. */
+/**
+ * A map entry: its key text, the key node (for positions) and the value node.
+ *
+ * @example
+ * ```ts
+ * for (const { key, keyNode, value } of src.entries(resources)) console.log(key, src.pos(keyNode), src.text(value));
+ * ```
+ */
 export interface Entry {
   readonly key: string;
   readonly keyNode: Node;
   readonly value: Node | undefined;
 }
 
-/** An intrinsic function call: `Ref`, `Fn::Sub`, … and its argument node. */
+/**
+ * An intrinsic function call: `Ref`, `Fn::Sub`, … and its argument node.
+ *
+ * @example
+ * ```ts
+ * const call = src.intrinsic(node); // { fn: "Ref", arg: <the scalar "DbPassword"> } for `!Ref DbPassword`
+ * ```
+ */
 export interface Intrinsic {
   readonly fn: string;
   /** The argument. For a short-form tag this is the tagged node itself (read it with the accessors, not `intrinsic`). */

@@ -10,7 +10,14 @@ import { InputError } from "../../core/errors.js";
 import type { Source } from "./source.js";
 import type { KeyState, Pos, TemplateFunction, TemplateValue, UnknownValue } from "./types.js";
 
-/** What a plan holds for the auditor. */
+/**
+ * What a plan holds for the auditor.
+ *
+ * @example
+ * ```ts
+ * const { functions, unknown } = readTerraformPlan(Source.parse("plan.json", text));
+ * ```
+ */
 export interface TerraformRead {
   readonly functions: TemplateFunction[];
   readonly unknown: UnknownValue[];

@@ -4,9 +4,16 @@
  * one sits in its file. Values live here only while the rules run; nothing in this model is ever printed.
  * @module
  */
-import type { FindingLocation, RuleId } from "../types.js";
+import type { FindingLocation } from "../types.js";
 
-/** A 1-based line and column in a template file. */
+/**
+ * A 1-based line and column in a template file.
+ *
+ * @example
+ * ```ts
+ * const at: Pos = { line: 12, column: 24 };
+ * ```
+ */
 export interface Pos {
   readonly line: number;
   readonly column: number;
@@ -18,10 +25,22 @@ export interface Pos {
  * - `literal`: the whole value is written in the template;
  * - `partial`: a `!Sub` / `!Join` (or a dynamic reference inside a string) with literal text around references;
  * - `deferred`: only known at deploy time (`!Ref`, `!GetAtt`, `!If`, …, or Terraform "known after apply").
+ *
+ * @example
+ * ```ts
+ * const kind: ValueKind = value.kind === "literal" ? "literal" : "deferred";
+ * ```
  */
 export type ValueKind = "literal" | "partial" | "deferred";
 
-/** A CloudFormation dynamic reference (`{{resolve:SERVICE:…}}`) found in a value: its service, never its target. */
+/**
+ * A CloudFormation dynamic reference (`{{resolve:SERVICE:…}}`) found in a value: its service, never its target.
+ *
+ * @example
+ * ```ts
+ * const ref: DynamicRef = { service: "secretsmanager", secretish: true };
+ * ```
+ */
 export interface DynamicRef {
   readonly service: "secretsmanager" | "ssm" | "ssm-secure";
   /** The parameter or secret id says secret (`/app/db/password`): decides ES020's severity for `ssm`. */
@@ -51,10 +70,24 @@ export interface TemplateValue {
   readonly pos: Pos;
 }
 
-/** The at-rest key a template sets: none, one (literal or from a reference), or not knowable before deploy. */
+/**
+ * The at-rest key a template sets: none, one (literal or from a reference), or not knowable before deploy.
+ *
+ * @example
+ * ```ts
+ * const key: KeyState = { kind: "set", text: "${Fn::GetAtt}" };
+ * ```
+ */
 export type KeyState = { readonly kind: "absent" } | { readonly kind: "set"; readonly text: string } | { readonly kind: "unknown" };
 
-/** A value the rules could not judge before deploy; the report lists it so it is never taken for clean. */
+/**
+ * A value the rules could not judge before deploy; the report lists it so it is never taken for clean.
+ *
+ * @example
+ * ```ts
+ * const u: UnknownValue = { location: { file: "plan.json", line: 58, column: 74 }, function: "aws_lambda_function.api", what: "variable TABLE_NAME", reason: "known after apply" };
+ * ```
+ */
 export interface UnknownValue {
   readonly location: FindingLocation;
   /** The function (logical id or Terraform address). */
@@ -65,7 +98,14 @@ export interface UnknownValue {
   readonly reason: string;
 }
 
-/** A template parameter (CloudFormation) as ES021 sees it. */
+/**
+ * A template parameter (CloudFormation) as ES021 sees it.
+ *
+ * @example
+ * ```ts
+ * const p: TemplateParameter = { name: "DbPassword", noEcho: true, ssmType: false, secretishDefault: false };
+ * ```
+ */
 export interface TemplateParameter {
   readonly name: string;
   readonly noEcho: boolean;
@@ -75,7 +115,14 @@ export interface TemplateParameter {
   readonly secretishDefault: boolean;
 }
 
-/** An inline suppression written in the template (a comment or a resource's `Metadata.envseal.ignore`). */
+/**
+ * An inline suppression written in the template (a comment or a resource's `Metadata.envseal.ignore`).
+ *
+ * @example
+ * ```ts
+ * const s: InlineSuppression = { kind: "comment", ids: ["ES001"], reason: "public by design", pos: { line: 9, column: 40 } };
+ * ```
+ */
 export interface InlineSuppression {
   readonly kind: "comment" | "metadata";
   /** Rule ids named (unknown ids are kept so they can be reported). */
@@ -115,7 +162,15 @@ export interface TemplateFunction {
   readonly metadataSuppressions: readonly InlineSuppression[];
 }
 
-/** Everything read from one template file. */
+/**
+ * Everything read from one template file.
+ *
+ * @example
+ * ```ts
+ * const { file } = await loadTemplate(item, process.cwd());
+ * file?.functions.length;
+ * ```
+ */
 export interface TemplateFile {
   /** Path relative to the working directory, forward slashes. */
   readonly file: string;
@@ -128,6 +183,3 @@ export interface TemplateFile {
   readonly commentOnlyLines: ReadonlySet<number>;
   readonly unknown: readonly UnknownValue[];
 }
-
-/** A finding's rule id, for the rules that need one before a {@link TemplateFunction} exists. */
-export type TemplateRuleId = Extract<RuleId, "ES020" | "ES021" | "ES022" | "ES023">;

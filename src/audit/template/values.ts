@@ -48,7 +48,15 @@ export function classifyValue(src: Source, node: Node | undefined): TemplateValu
   return { kind: "deferred", text: `\${${firstRef.ref}}`, ...base };
 }
 
-/** True when a `{{resolve:…}}` id or an SSM parameter name says secret (`/app/db/password`). */
+/**
+ * True when a `{{resolve:…}}` id or an SSM parameter name says secret.
+ *
+ * @example
+ * ```ts
+ * secretishId("/app/db/password"); // true
+ * secretishId("/app/table-name");  // false
+ * ```
+ */
 export function secretishId(id: string): boolean {
   return SECRET_ID.test(id);
 }

@@ -11,7 +11,14 @@ import { Worker } from "node:worker_threads";
 import type { QueueResult } from "./audit.js";
 import type { Pending } from "./load.js";
 
-/** Templates below this count are audited in-process: starting workers would cost more than it saves. */
+/**
+ * Templates below this count are audited in-process: starting workers would cost more than it saves.
+ *
+ * @example
+ * ```ts
+ * queue.length >= WORKER_THRESHOLD; // worker threads, when the built worker exists and there are CPUs
+ * ```
+ */
 export const WORKER_THRESHOLD = 100;
 const MAX_WORKERS = 4;
 
@@ -36,7 +43,14 @@ export function defaultWorkers(templates: number): number {
   return cpus > 1 ? Math.min(cpus, MAX_WORKERS) : 0;
 }
 
-/** What a worker receives. */
+/**
+ * What a worker receives.
+ *
+ * @example
+ * ```ts
+ * new Worker(entry, { workerData: { queue, offset: 1, stride: 2, cwd, requireCmk: false } satisfies WorkerInput });
+ * ```
+ */
 export interface WorkerInput {
   readonly queue: readonly Pending[];
   readonly offset: number;
