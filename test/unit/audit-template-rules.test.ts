@@ -4,12 +4,12 @@
  * survive line moves. Positive and negative cases per rule; locations checked against the file text.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { auditTemplates, type TemplateAuditResult } from "../../src/audit/template/audit.js";
 import type { Finding } from "../../src/audit/types.js";
 import { FIXED_FAKES, plantFixtures, positionOf, type PlantedFixtures } from "../support/templates.js";
-import { expectNoCanary } from "../support/canary.js";
+import { canary, expectNoCanary, tempDir } from "../support/canary.js";
 
 let planted: PlantedFixtures;
 let result: TemplateAuditResult;
@@ -208,6 +208,22 @@ describe("inline suppressions", () => {
         `${positionOf(t, "# envseal-ignore ES999").line} an envseal-ignore comment names unknown rule ES999`,
       ].sort(),
     );
+  });
+});
+
+describe("suppression text is never echoed", () => {
+  it("a Metadata id that is not rule-shaped is reported as such, without its text", async () => {
+    const secret = canary("metadata-id");
+    const dir = join(tempDir("envseal-template-metadata-"), "allowed-secret");
+    mkdirSync(dir);
+    writeFileSync(
+      join(dir, "t.yaml"),
+      `Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Metadata:\n      envseal:\n        ignore:\n          - id: "${secret}"\n            reason: pasted the wrong thing\n    Properties:\n      Environment:\n        Variables:\n          A: b\n`,
+    );
+    const r = await auditTemplates(["t.yaml"], { cwd: dir });
+    const es023 = r.findings.filter((f) => f.ruleId === "ES023");
+    expect(es023.map((f) => f.message)).toEqual(["a Metadata envseal.ignore entry names unknown rule (not a rule id)"]);
+    expectNoCanary([secret], { report: JSON.stringify(r) });
   });
 });
 

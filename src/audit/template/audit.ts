@@ -197,7 +197,8 @@ function suppressionProblems(fn: Pick<TemplateFunction, "id" | "file">, s: Inlin
   const problems: string[] = [];
   if (s.ids.length === 0) problems.push("names no rule id");
   const unknownIds = s.ids.filter((id) => !isRuleId(id));
-  if (unknownIds.length > 0) problems.push(`names unknown rule ${unknownIds.map((id) => id.slice(0, 8)).join(", ")}`);
+  // Only rule-shaped ids are echoed: a Metadata id is free text, and free text is never printed.
+  if (unknownIds.length > 0) problems.push(`names unknown rule ${unknownIds.map((id) => (/^[A-Z]{2}\d{3}$/.test(id) ? id : "(not a rule id)")).join(", ")}`);
   if (!s.reason) problems.push("gives no reason");
   if (problems.length === 0) return [];
   const what = s.kind === "comment" ? "an envseal-ignore comment" : `a Metadata envseal.ignore entry${s.variable ? ` for ${s.variable}` : ""}`;
