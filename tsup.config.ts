@@ -13,8 +13,6 @@ const configs: Options[] = [
       "cli/main": "src/cli/main.ts",
       index: "src/index.ts",
       "core/errors": "src/core/errors.ts",
-      // Worker thread of large template audits (src/audit/template/workers.ts finds it next to the audit chunk).
-      "audit/template-worker": "src/audit/template/worker.ts",
     }),
     format: ["esm"],
     target: "node20",

@@ -1,8 +1,8 @@
 /**
  * `audit --template`: find the templates, then for each one run every rule on every function, apply the inline
  * suppressions written in it (reporting those without a reason as ES023), and collect what could not be known before
- * deploy. Large runs spread the templates over worker threads (template/workers.ts); the result is the same, in the
- * same order. `--ignore` and `--baseline` apply afterwards, as for live audits.
+ * deploy. Large runs spread the templates over worker threads running this same module (template/workers.ts); the
+ * result is the same, in the same order. `--ignore` and `--baseline` apply afterwards, as for live audits.
  * @module
  */
 import { EnvsealError, InputError } from "../../core/errors.js";
@@ -12,7 +12,7 @@ import { coveringSuppression } from "./inline.js";
 import { discoverTemplates, loadTemplate, type Pending } from "./load.js";
 import { checkTemplateFunction, templateFinding } from "./rules.js";
 import type { InlineSuppression, TemplateFile, TemplateFunction, UnknownValue } from "./types.js";
-import { defaultWorkers, runInWorkers } from "./workers.js";
+import { defaultWorkers, runInWorkers, runWorker } from "./workers.js";
 
 /**
  * Options of {@link auditTemplates}.
@@ -110,8 +110,8 @@ export async function auditTemplates(paths: readonly string[], options: Template
   const cwd = options.cwd ?? process.cwd();
   const requireCmk = Boolean(options.requireCmk);
   const queue = await discoverTemplates(paths, cwd);
-  const workers = options.workers ?? defaultWorkers(queue.length);
-  const results = workers > 1 ? await runInWorkers(queue, { cwd, requireCmk, workers }) : [await auditQueue(queue, 0, 1, cwd, requireCmk)];
+  const workers = options.workers ?? defaultWorkers(queue.length, import.meta.url);
+  const results = workers > 1 ? await runInWorkers(queue, import.meta.url, { cwd, requireCmk, workers }) : [await auditQueue(queue, 0, 1, cwd, requireCmk)];
   const failed = results
     .map((r) => r.error)
     .filter((e) => e !== undefined)
@@ -205,3 +205,6 @@ function suppressionProblems(fn: Pick<TemplateFunction, "id" | "file">, s: Inlin
   const key = `${s.kind}:${s.ids.join(",")}:${s.variable ?? ""}`;
   return [templateFinding(fn, "ES023", s.variable ?? null, `${what} ${problems.join(" and ")}`, s.pos, { fingerprintKey: key })];
 }
+
+// Loaded in a worker thread started by runInWorkers: audit that worker's share (a no-op anywhere else).
+runWorker(auditQueue);

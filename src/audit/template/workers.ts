@@ -1,13 +1,15 @@
 /**
  * Worker threads for large template audits: parsing YAML is CPU-bound, so from 100 templates on the queue is shared
- * among one worker per CPU (at most 4), each taking every n-th template (and the nested stacks it finds). Used only
- * from the built package, where the worker entry exists next to this chunk; from sources, runs stay in-process.
+ * among one worker per CPU (at most 4), each taking every n-th template (and the nested stacks it finds).
+ *
+ * A worker runs the module that holds the template auditor (template/audit.ts, whichever built chunk it lands in):
+ * that module starts {@link runWorker} when it is loaded in a worker thread started here. From TypeScript sources (the
+ * tests) there is no built module to start, so runs stay in-process.
  * @module
  */
-import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
-import { Worker } from "node:worker_threads";
+import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
 import type { QueueResult } from "./audit.js";
 import type { Pending } from "./load.js";
 
@@ -16,42 +18,24 @@ import type { Pending } from "./load.js";
  *
  * @example
  * ```ts
- * queue.length >= WORKER_THRESHOLD; // worker threads, when the built worker exists and there are CPUs
+ * queue.length >= WORKER_THRESHOLD; // worker threads, when running built and there are CPUs for them
  * ```
  */
 export const WORKER_THRESHOLD = 100;
 const MAX_WORKERS = 4;
-
-/** The built worker entry (dist/audit/template-worker.js), or `undefined` when running from sources. */
-function workerEntry(): URL | undefined {
-  const url = new URL("./audit/template-worker.js", import.meta.url);
-  return url.protocol === "file:" && existsSync(fileURLToPath(url)) ? url : undefined;
-}
-
-/**
- * How many workers to use for `templates` templates: one per CPU (at most 4) from {@link WORKER_THRESHOLD} on, when
- * the built worker exists; 0 otherwise.
- *
- * @example
- * ```ts
- * defaultWorkers(1000); // 2 on a 2-CPU machine running the built CLI
- * ```
- */
-export function defaultWorkers(templates: number): number {
-  if (templates < WORKER_THRESHOLD || !workerEntry()) return 0;
-  const cpus = availableParallelism();
-  return cpus > 1 ? Math.min(cpus, MAX_WORKERS) : 0;
-}
+/** Marks workerData as ours, so a module loaded in someone else's worker never mistakes it for a job. */
+const JOB = "envseal-template-audit";
 
 /**
  * What a worker receives.
  *
  * @example
  * ```ts
- * new Worker(entry, { workerData: { queue, offset: 1, stride: 2, cwd, requireCmk: false } satisfies WorkerInput });
+ * const input: WorkerInput = { job: "envseal-template-audit", queue, offset: 1, stride: 2, cwd, requireCmk: false };
  * ```
  */
 export interface WorkerInput {
+  readonly job: typeof JOB;
   readonly queue: readonly Pending[];
   readonly offset: number;
   readonly stride: number;
@@ -59,26 +43,67 @@ export interface WorkerInput {
   readonly requireCmk: boolean;
 }
 
+/** True when `moduleUrl` is a built module a worker can start (not TypeScript, not the process's own entry script). */
+function startable(moduleUrl: string): boolean {
+  if (!moduleUrl.startsWith("file:") || !/\.m?js$/.test(moduleUrl)) return false;
+  return fileURLToPath(moduleUrl) !== process.argv[1];
+}
+
 /**
- * Audit the queue in `workers` threads; each returns its share's {@link QueueResult}.
+ * How many workers to use for `templates` templates: one per CPU (at most 4) from {@link WORKER_THRESHOLD} on, when
+ * `moduleUrl` (the auditor's own module) can be started in a worker; 0 otherwise.
  *
  * @example
  * ```ts
- * const results = await runInWorkers(queue, { cwd: process.cwd(), requireCmk: false, workers: 2 });
+ * defaultWorkers(1000, import.meta.url); // 2 on a 2-CPU machine running the built CLI, 0 from sources
  * ```
  */
-export async function runInWorkers(queue: readonly Pending[], options: { cwd: string; requireCmk: boolean; workers: number }): Promise<QueueResult[]> {
-  const entry = workerEntry();
-  if (!entry) throw new TypeError("template workers need the built package (dist/audit/template-worker.js)");
+export function defaultWorkers(templates: number, moduleUrl: string): number {
+  if (templates < WORKER_THRESHOLD || !startable(moduleUrl)) return 0;
+  const cpus = availableParallelism();
+  return cpus > 1 ? Math.min(cpus, MAX_WORKERS) : 0;
+}
+
+/**
+ * Audit the queue in `workers` threads, each starting `moduleUrl` (which calls {@link runWorker} at load); each
+ * returns its share's {@link QueueResult}.
+ *
+ * @example
+ * ```ts
+ * const results = await runInWorkers(queue, import.meta.url, { cwd: process.cwd(), requireCmk: false, workers: 2 });
+ * ```
+ */
+export async function runInWorkers(
+  queue: readonly Pending[],
+  moduleUrl: string,
+  options: { cwd: string; requireCmk: boolean; workers: number },
+): Promise<QueueResult[]> {
+  if (!startable(moduleUrl)) throw new TypeError("template workers need the built package");
   return Promise.all(
     Array.from({ length: options.workers }, (_, offset) => {
-      const input: WorkerInput = { queue, offset, stride: options.workers, cwd: options.cwd, requireCmk: options.requireCmk };
+      const input: WorkerInput = { job: JOB, queue, offset, stride: options.workers, cwd: options.cwd, requireCmk: options.requireCmk };
       return new Promise<QueueResult>((resolve, reject) => {
-        const worker = new Worker(entry, { workerData: input });
+        const worker = new Worker(new URL(moduleUrl), { workerData: input });
         worker.once("message", (result: QueueResult) => resolve(result));
         worker.once("error", reject);
         worker.once("exit", (code) => code !== 0 && reject(new Error(`template worker stopped with exit code ${code}`)));
       });
     }),
   );
+}
+
+/**
+ * In a worker thread started by {@link runInWorkers}: audit this worker's share with `auditQueue` and post the result
+ * back. Anywhere else (the main thread, someone else's worker): does nothing.
+ *
+ * @example
+ * ```ts
+ * runWorker(auditQueue); // at the bottom of template/audit.ts
+ * ```
+ */
+export function runWorker(auditQueue: (queue: readonly Pending[], offset: number, stride: number, cwd: string, requireCmk: boolean) => Promise<QueueResult>): void {
+  const input = workerData as WorkerInput | null;
+  if (isMainThread || !parentPort || input?.job !== JOB) return;
+  const port = parentPort;
+  void auditQueue(input.queue, input.offset, input.stride, input.cwd, input.requireCmk).then((result) => port.postMessage(result));
 }
