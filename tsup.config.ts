@@ -6,39 +6,63 @@ function present(entries: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(entries).filter(([, file]) => existsSync(file)));
 }
 
+/** The package's entry points (package.json `exports`), built as ESM and as CommonJS. */
+const LIBRARY = present({
+  index: "src/index.ts",
+  errors: "src/core/errors.ts",
+  "runtime/index": "src/runtime/index.ts",
+  "runtime/middy": "src/runtime/middy.ts",
+});
+
+/**
+ * Everything is bundled in but the peers: `@aws-sdk/client-kms` (loaded by the runtime only on its SDK path; Lambda's
+ * Node.js runtimes ship it) and `@middy/core` (the caller's). So the package has no dependencies of its own: a
+ * runtime-only install pulls in nothing else.
+ */
+const PEERS = ["@aws-sdk/client-kms", "@middy/core"];
+const BUNDLED = [/^(?!@aws-sdk\/client-kms$|@middy\/core$).*/];
+
+/** Bundled CommonJS dependencies (secretlint, commander, the AWS SDK) call require(): ESM output gets a real one. */
+const ESM_REQUIRE = 'import { createRequire as __envsealCreateRequire } from "node:module"; const require = __envsealCreateRequire(import.meta.url);';
+
+/** Shared chunks go to dist/chunks/, apart from the entry points. */
+const chunksApart: Options["esbuildOptions"] = (options) => {
+  options.chunkNames = "chunks/[name]-[hash]";
+};
+
 const configs: Options[] = [
   {
-    // CLI and library: ESM only.
-    entry: present({
-      "cli/main": "src/cli/main.ts",
-      index: "src/index.ts",
-      "core/errors": "src/core/errors.ts",
-    }),
+    // The CLI binary (ESM, top-level await) and the ESM library entries, sharing chunks. dist/audit/index.js is not a
+    // package export (and not published): the detection benchmark (bench/detect.mjs) imports the built auditor from it.
+    entry: { ...present({ "cli/main": "src/cli/main.ts", "audit/index": "src/audit/index.ts" }), ...LIBRARY },
     format: ["esm"],
     target: "node20",
     platform: "node",
-    dts: { entry: present({ index: "src/index.ts", "core/errors": "src/core/errors.ts" }) },
-    sourcemap: true,
-    clean: true,
     splitting: true,
+    clean: true,
+    dts: { entry: LIBRARY },
+    external: PEERS,
+    noExternal: BUNDLED,
+    banner: { js: ESM_REQUIRE },
+    esbuildOptions: chunksApart,
   },
   {
-    // Runtime entries: ESM and CJS, self-contained apart from peer dependencies, no code shared with the CLI.
-    entry: present({
-      "runtime/index": "src/runtime/index.ts",
-      "runtime/middy": "src/runtime/middy.ts",
-    }),
-    format: ["esm", "cjs"],
+    // The CommonJS library entries. Every copy of the runtime shares one cache (runtime/state.ts) and every copy of the
+    // error classes one identity (core/errors.ts), whichever build a caller imports or requires.
+    entry: LIBRARY,
+    format: ["cjs"],
     target: "node20",
     platform: "node",
-    dts: true,
-    sourcemap: true,
-    splitting: false,
-    external: [/^@aws-sdk\//, /^@smithy\//, "@middy/core"],
+    splitting: true,
+    dts: { entry: LIBRARY },
+    external: PEERS,
+    noExternal: BUNDLED,
+    esbuildOptions: chunksApart,
   },
   {
-    // Deployable handlers (scheduled audit, reference handler), ESM. Everything but the AWS SDK (which Lambda's
-    // Node.js runtimes ship) is bundled in, so dist/handlers/*.js deploy as they are.
+    // Deployable handlers (scheduled audit, reference handler), ESM, built for the repository and not published.
+    // Everything but the AWS SDK (which Lambda's Node.js runtimes ship) is bundled in, so dist/handlers/*.js deploy as
+    // they are.
     entry: present({
       "handlers/audit": "handlers/audit.ts",
       "handlers/reference": "handlers/reference.ts",
@@ -46,10 +70,10 @@ const configs: Options[] = [
     format: ["esm"],
     target: "node20",
     platform: "node",
-    sourcemap: true,
     splitting: false,
     noExternal: [/^(?!@aws-sdk\/|@smithy\/).*/],
     external: [/^@aws-sdk\//, /^@smithy\//],
+    banner: { js: ESM_REQUIRE },
   },
 ];
 

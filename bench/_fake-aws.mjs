@@ -57,7 +57,7 @@ function delayedPipe(from, to, delayMs, firstExtraMs) {
 export async function startFakeAws({ rttMs = 10, serviceMs = 2, lambdaRps = 15, kmsRps = 5500, functions = {} } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "envseal-bench-aws-"));
   const { certFile, keyFile } = throwawayCert(dir);
-  const { encrypt, decrypt } = fakeKmsCipher();
+  const { encrypt, encryptKmsShaped, decrypt } = fakeKmsCipher();
   const counters = { connections: 0, handshakes: 0, resumed: 0, calls: {}, throttled: {}, leanDecrypts: 0 };
   const count = (table, key) => (table[key] = (table[key] ?? 0) + 1);
   const lambdaBuckets = new Map();
@@ -186,6 +186,8 @@ export async function startFakeAws({ rttMs = 10, serviceMs = 2, lambdaRps = 15, 
     snapshot: () => JSON.parse(JSON.stringify(counters)),
     /** Seal like KMS Encrypt with the function-name context: base64. */
     seal: (plaintext, functionName) => encrypt(Buffer.from(plaintext, "utf8"), { LambdaFunctionName: functionName }).toString("base64"),
+    /** The same, in AWS KMS's blob layout (what the auditor recognises as sealed). */
+    sealKmsShaped: (plaintext, functionName) => encryptKmsShaped(Buffer.from(plaintext, "utf8"), { LambdaFunctionName: functionName }).toString("base64"),
     addFunction: (region, config) => fns.set(`${region}/${config.FunctionName}`, config),
     getFunction: (region, name) => fns.get(`${region}/${name}`),
     close: async () => {

@@ -14,7 +14,7 @@ export async function startFakeKms({ latencyMs = 10 } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "envseal-bench-"));
   const { certFile, keyFile } = throwawayCert(dir);
   const { encrypt, decrypt } = fakeKmsCipher();
-  const counters = { connections: 0, requests: 0, leanRequests: 0 };
+  const counters = { connections: 0, requests: 0, leanRequests: 0, servernames: [] };
 
 
   const server = createServer({ key: readFileSync(keyFile), cert: readFileSync(certFile), minVersion: "TLSv1.2" }, (req, res) => {
@@ -47,7 +47,11 @@ export async function startFakeKms({ latencyMs = 10 } = {}) {
       }, latencyMs);
     });
   });
-  server.on("secureConnection", () => counters.connections++);
+  server.on("secureConnection", (socket) => {
+    counters.connections++;
+    // The SNI the client sent, or "" when it sent none (as it must for an IP literal, RFC 6066).
+    counters.servernames.push(socket.servername || "");
+  });
   await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address();
   return {

@@ -14,7 +14,7 @@ const REGIONS = ["us-east-1", "us-west-2", "eu-west-1", "ap-southeast-2"];
 const KEYS_PER_REGION = 10;
 
 function functionsFor(aws, region, count) {
-  const sealed = aws.seal("bench-value-not-a-secret", "placeholder");
+  const sealed = aws.sealKmsShaped("bench-value-not-a-secret", "placeholder");
   return Array.from({ length: count }, (_, i) => {
     const name = `fn-${region}-${String(i).padStart(5, "0")}`;
     return {
@@ -28,7 +28,18 @@ function functionsFor(aws, region, count) {
       MemorySize: 128,
       LastModified: "2026-01-01T00:00:00.000+0000",
       Version: "$LATEST",
-      Environment: { Variables: { LOG_LEVEL: "info", ENVSEAL_SEALED: "DB_PASSWORD", DB_PASSWORD: sealed } },
+      // A realistic mix for the detectors (issue 15): ordinary values, a URL, JSON, an ARN, and the sealed secret.
+      Environment: {
+        Variables: {
+          LOG_LEVEL: "info",
+          TABLE_NAME: `orders-${i}`,
+          QUEUE_URL: `https://sqs.${region}.amazonaws.com/111122223333/orders-${i}`,
+          SECRET_ARN: `arn:aws:secretsmanager:${region}:111122223333:secret:prod/db-${i}`,
+          FEATURE_FLAGS: '{"newCheckout":true,"maxItems":50}',
+          ENVSEAL_SEALED: "DB_PASSWORD",
+          DB_PASSWORD: sealed,
+        },
+      },
       KMSKeyArn: `arn:aws:kms:${region}:111122223333:key/bench-${region}-${i % KEYS_PER_REGION}`,
       State: "Active",
       LastUpdateStatus: "Successful",

@@ -9,6 +9,7 @@
  * - `ENVSEAL_AUDIT_IGNORE`: comma-separated `RULE[:GLOB]` suppressions. Default: none.
  * - `ENVSEAL_AUDIT_FAIL_ON`: severity that makes the invocation fail (so a CloudWatch alarm on Errors fires), or
  *   `none`. Default: none.
+ * - `ENVSEAL_EMULATOR`: `moto` takes moto's ciphertext blobs for sealed values (tests against moto only). Default: unset.
  *
  * Deploy with `samples/template-audit.yaml`.
  *
@@ -20,6 +21,7 @@
  * @module
  */
 import { audit } from "../src/audit/run.js";
+import { emulatorFrom, type Emulator } from "../src/core/ciphertext.js";
 import { auditClients } from "../src/audit/clients.js";
 import { parseRegions } from "../src/audit/live.js";
 import { SEVERITIES, type FailOn } from "../src/audit/types.js";
@@ -37,6 +39,8 @@ export interface HandlerConfig {
   requireCmk: boolean;
   ignore: string[];
   failOn: FailOn;
+  /** KMS emulator whose blobs count as sealed (`ENVSEAL_EMULATOR`); undefined against AWS. */
+  emulator?: Emulator | undefined;
 }
 
 /** Read the configuration from `env`; throws on a malformed value so a deployment mistake shows at once. */
@@ -52,6 +56,7 @@ export function configFrom(env: Readonly<Record<string, string | undefined>>): H
     requireCmk: flag(env.ENVSEAL_AUDIT_REQUIRE_CMK),
     ignore: (env.ENVSEAL_AUDIT_IGNORE ?? "").split(",").map((s) => s.trim()).filter(Boolean),
     failOn,
+    emulator: emulatorFrom(env),
   };
 }
 
@@ -65,7 +70,14 @@ export async function runScheduledAudit(
 ): Promise<AuditSummary> {
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   const report = await audit(
-    { regions: config.regions, allVersions: config.allVersions, requireCmk: config.requireCmk, ignore: config.ignore, failOn: config.failOn },
+    {
+      regions: config.regions,
+      allVersions: config.allVersions,
+      requireCmk: config.requireCmk,
+      ignore: config.ignore,
+      failOn: config.failOn,
+      emulator: config.emulator,
+    },
     options.clients ?? auditClients({}),
   );
   for (const f of report.findings) {

@@ -5,7 +5,8 @@
 export * from "./core/index.js";
 export { describeKey, normalizeKeyRef, assertSealingKey, type KeyInfo } from "./kms/keys.js";
 export { KmsKeySource } from "./kms/source.js";
-export { readFunction, writeEnvironment, type FunctionState, type EnvironmentUpdate } from "./lambda/config.js";
+export { readFunction, type FunctionState } from "./lambda/config.js";
+export { writeEnvironment, type EnvironmentUpdate, type WriteOptions, type WriteResult } from "./lambda/write.js";
 export { createKmsClient, createLambdaClient, type AwsOptions } from "./transport/clients.js";
 export { lazyDeps, type AwsDeps } from "./ops/deps.js";
 export { push, type PushRequest, type PushResult } from "./ops/push.js";

@@ -4,11 +4,12 @@
  * @module
  */
 import { createHash } from "node:crypto";
-import { ciphertextProblem } from "../core/format.js";
+import { looksSealed, type Emulator } from "../core/ciphertext.js";
 import { ENV_LIMIT_BYTES, envSize } from "../core/limits.js";
 import { BUNDLE_VAR, MANIFEST_VAR, parseManifest } from "../core/manifest.js";
+import { keyStateWords } from "../kms/keys.js";
 import { RULES } from "./rules.js";
-import { detectSecrets } from "./secrets.js";
+import { detectSecrets, type SecretHit } from "./secrets.js";
 import type { AuditedFunction, Finding, KeyCheck, RuleId, Severity } from "./types.js";
 
 /** Options of {@link checkFunction}. */
@@ -17,6 +18,21 @@ export interface CheckOptions {
   keyCheck?: KeyCheck | undefined;
   /** ES004 is medium instead of low. Default: false. */
   requireCmk?: boolean;
+  /** Also take this KMS emulator's ciphertext for sealed (`ENVSEAL_EMULATOR`; tests only). Default: none. */
+  emulator?: Emulator | undefined;
+}
+
+/**
+ * True when an `Environment.Error` says the caller was refused kms:Decrypt (the function itself may still start),
+ * rather than that the key is unusable for everyone.
+ *
+ * @example
+ * ```ts
+ * environmentDenied({ code: "AccessDeniedException", message: "" }); // true
+ * ```
+ */
+export function environmentDenied(error: { code: string; message: string }): boolean {
+  return /AccessDenied|not authorized|access was denied/i.test(`${error.code} ${error.message}`);
 }
 
 /** The fraction of 4096 bytes above which ES008 fires. */
@@ -35,8 +51,9 @@ export function fingerprintOf(ruleId: RuleId, functionArn: string, variable: str
   return createHash("sha256").update(`${ruleId}\u0000${functionArn}\u0000${variable ?? ""}`).digest("hex").slice(0, 32);
 }
 
-function finding(fn: AuditedFunction, ruleId: RuleId, variable: string | null, message: string, severity?: Severity): Finding {
+function finding(fn: AuditedFunction, ruleId: RuleId, variable: string | null, message: string, severity?: Severity, hit?: SecretHit): Finding {
   const rule = RULES[ruleId];
+  const detection = hit ? { detector: hit.detector, confidence: hit.confidence } : {};
   return {
     ruleId,
     severity: severity ?? rule.severity,
@@ -48,16 +65,14 @@ function finding(fn: AuditedFunction, ruleId: RuleId, variable: string | null, m
     message,
     remediation: rule.remediation,
     fingerprint: fingerprintOf(ruleId, fn.arn, variable),
+    ...detection,
   };
 }
 
-const DETECTOR_LABEL: Record<string, string> = {
-  "name-hint": "its name says it holds a secret and its value is not trivial",
-  "private-key": "its value holds a private key",
-};
-
-function detectorLabel(detector: string): string {
-  return DETECTOR_LABEL[detector] ?? `secretlint rule ${detector.replace(/^secretlint:/, "")} matched its value`;
+/** ES001 / ES009 severity: confidence decides, and a high-confidence private key or cloud credential is critical. */
+function secretSeverity(hit: SecretHit): Severity {
+  if (hit.confidence === "medium") return "medium";
+  return hit.critical ? "critical" : "high";
 }
 
 /**
@@ -89,27 +104,27 @@ export async function checkFunction(fn: AuditedFunction, options: CheckOptions =
       out.push(finding(fn, "ES003", name, `${MANIFEST_VAR} lists ${name}, but the environment has no such variable`));
       continue;
     }
-    const problem = ciphertextProblem(value);
-    if (problem) out.push(finding(fn, "ES002", name, `${name} is listed in ${MANIFEST_VAR} but its value ${problem}, so it is not sealed`));
+    const verdict = looksSealed(value, { emulator: options.emulator });
+    if (!verdict.sealed) out.push(finding(fn, "ES002", name, `${name} is listed in ${MANIFEST_VAR} but its value ${verdict.problem}, so it is not sealed`));
   }
   const bundle = vars[BUNDLE_VAR];
   if (bundle !== undefined) {
-    const problem = ciphertextProblem(bundle);
-    if (problem) out.push(finding(fn, "ES002", BUNDLE_VAR, `${BUNDLE_VAR} ${problem}, so it is not a sealed bundle`));
+    const verdict = looksSealed(bundle, { emulator: options.emulator });
+    if (!verdict.sealed) out.push(finding(fn, "ES002", BUNDLE_VAR, `${BUNDLE_VAR} ${verdict.problem}, so it is not a sealed bundle`));
   }
 
   // Plaintext secrets in everything that is not sealed and not envseal's own.
-  const skip = new Set<string>([...sealed, MANIFEST_VAR, BUNDLE_VAR, ...names.filter((n) => n.startsWith("ENVSEAL_"))]);
-  const hits = await detectSecrets(vars, skip);
+  // Only envseal's own two variables are skipped: any other name, ENVSEAL_-prefixed or not, can hold a plaintext secret.
+  const skip = new Set<string>([...sealed, MANIFEST_VAR, BUNDLE_VAR]);
+  const hits = await detectSecrets(vars, { skip, emulator: options.emulator });
   for (const name of names.filter((n) => hits.has(n)).sort()) {
     const hit = hits.get(name)!;
-    const why = detectorLabel(hit.detector);
+    const why = `${hit.reason}; ${hit.confidence} confidence`;
     if (published) {
-      out.push(finding(fn, "ES009", name, `published version ${fn.version} keeps ${name} in plain text: ${why}`));
+      out.push(finding(fn, "ES009", name, `published version ${fn.version} keeps ${name} in plain text: ${why}`, secretSeverity(hit), hit));
     } else {
-      const severity: Severity = hit.critical ? "critical" : "high";
-      const kind = hit.critical ? "a private key or cloud credential" : "a secret";
-      out.push(finding(fn, "ES001", name, `${name} looks like ${kind} stored in plain text: ${why}`, severity));
+      const kind = hit.critical && hit.confidence === "high" ? "a private key or cloud credential" : "a secret";
+      out.push(finding(fn, "ES001", name, `${name} looks like ${kind} stored in plain text: ${why}`, secretSeverity(hit), hit));
     }
   }
 
@@ -130,15 +145,26 @@ export async function checkFunction(fn: AuditedFunction, options: CheckOptions =
     if (key.status === "missing") {
       out.push(finding(fn, "ES005", null, `the at-rest key ${fn.kmsKeyArn} does not exist; the function cannot start`));
     } else if (key.status === "unusable") {
-      const what = key.state.startsWith("Pending") ? "is pending deletion" : key.state === "Disabled" ? "is disabled" : `is in state ${key.state}`;
-      out.push(finding(fn, "ES005", null, `the at-rest key ${fn.kmsKeyArn} ${what}; the function cannot start`));
+      out.push(finding(fn, "ES005", null, `the at-rest key ${fn.kmsKeyArn} ${keyStateWords(key.state).what}; the function cannot start`));
     } else if (key.status === "ok" && key.rotation === "disabled") {
       out.push(finding(fn, "ES006", null, `automatic rotation of the at-rest key ${fn.kmsKeyArn} is disabled`));
     }
   }
 
   if (fn.environmentError) {
-    out.push(finding(fn, "ES007", null, `Lambda reports Environment.Error ${fn.environmentError.code} on this function`));
+    const { code } = fn.environmentError;
+    const key = fn.kmsKeyArn ?? "aws/lambda";
+    out.push(
+      environmentDenied(fn.environmentError)
+        ? finding(
+            fn,
+            "ES007",
+            null,
+            `Lambda could not decrypt the environment for the auditing identity (Environment.Error ${code}): its variables were not scanned; grant that identity kms:Decrypt on ${key} to scan them`,
+            "medium",
+          )
+        : finding(fn, "ES007", null, `Lambda reports Environment.Error ${code}: the variables could not be read (so they were not scanned) and the function fails at init until the at-rest key ${key} works again`),
+    );
   }
 
   const size = envSize(vars);

@@ -13,7 +13,13 @@
 export { audit, type AuditRequest, type AuditProgress } from "./run.js";
 export { auditClients, AUDIT_MAX_ATTEMPTS, type AuditClients } from "./clients.js";
 export { checkFunction, fingerprintOf, NEAR_LIMIT_RATIO, type CheckOptions } from "./check.js";
-export { detectSecrets, nameHint, secretName, type SecretHit } from "./secrets.js";
+export { detectSecrets, nameHint, type SecretHit, type DetectOptions, type Confidence } from "./secrets.js";
+export { PROVIDER_RULES, type ProviderRule } from "./detect/provider-rules.js";
+export { matchProviderRule } from "./detect/scan.js";
+export { isPlaceholder, shannonEntropy } from "./detect/placeholder.js";
+export { nameKind, type NameKind } from "./detect/names.js";
+export { expandTemplate, seededRng, type Rng } from "./detect/fake.js";
+export { looksSealed, emulatorFrom, type Emulator, type SealedVerdict } from "../core/ciphertext.js";
 export { loadInputFile, parseFunctionList, toAudited } from "./input.js";
 export { parseRegions, resolveRegions, enabledRegions, listRegion } from "./live.js";
 export { createKeyChecker, offlineKeys, keyRegion, type KeyChecker } from "./keys.js";

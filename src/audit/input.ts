@@ -7,6 +7,7 @@
 import { readFile } from "node:fs/promises";
 import type { FunctionConfiguration } from "@aws-sdk/client-lambda";
 import { InputError } from "../core/errors.js";
+import { clip } from "../core/format.js";
 import type { AuditedFunction } from "./types.js";
 
 const ARN = /^arn:aws[a-zA-Z-]*:lambda:([a-z0-9-]+):\d{12}:function:([A-Za-z0-9_-]+)(?::([^:]+))?$/;
@@ -72,15 +73,42 @@ function shapeError(where: string): InputError {
  * ```
  */
 export function parseFunctionList(data: unknown): FunctionConfiguration[] {
-  if (isObject(data)) return fromPage(data, "top level");
-  if (!Array.isArray(data)) throw shapeError("top level is neither an object nor an array");
-  const out: FunctionConfiguration[] = [];
-  data.forEach((item, i) => {
-    if (isObject(item) && "Functions" in item) out.push(...fromPage(item, `page ${i + 1}`));
-    else if (isConfiguration(item)) out.push(item);
-    else throw shapeError(`item ${i + 1}`);
-  });
+  let out: FunctionConfiguration[] = [];
+  if (isObject(data)) out = fromPage(data, "top level");
+  else if (!Array.isArray(data)) throw shapeError("top level is neither an object nor an array");
+  else {
+    data.forEach((item, i) => {
+      if (isObject(item) && "Functions" in item) out.push(...fromPage(item, `page ${i + 1}`));
+      else if (isConfiguration(item)) out.push(item);
+      else throw shapeError(`item ${i + 1}`);
+    });
+  }
+  out.forEach(checkTypes);
   return out;
+}
+
+/** Throw a one-line {@link InputError} when a field the rules read has the wrong type (names only, never values). */
+function checkTypes(cfg: FunctionConfiguration, i: number): void {
+  const label = typeof cfg.FunctionName === "string" ? clip(cfg.FunctionName, 64) : `function ${i + 1}`;
+  const env = (cfg as { Environment?: unknown }).Environment;
+  if (env !== undefined && env !== null && !isObject(env)) throw typeError(`${label}: Environment is not an object`);
+  const vars = isObject(env) ? env.Variables : undefined;
+  if (vars !== undefined && vars !== null) {
+    if (!isObject(vars)) throw typeError(`${label}: Environment.Variables is not an object`);
+    for (const [name, value] of Object.entries(vars)) {
+      if (typeof value !== "string") throw typeError(`${label}: variable ${clip(name, 64)} is ${value === null ? "null" : typeof value}, not a string`);
+    }
+  }
+  for (const field of ["KMSKeyArn", "FunctionArn", "Version"] as const) {
+    const v = (cfg as Record<string, unknown>)[field];
+    if (v !== undefined && v !== null && typeof v !== "string") throw typeError(`${label}: ${field} is not a string`);
+  }
+}
+
+function typeError(what: string): InputError {
+  return new InputError(`the input is not list-functions output (${what})`, {
+    hint: "pass the output of `aws lambda list-functions` unchanged: every variable value is a string",
+  });
 }
 
 /**

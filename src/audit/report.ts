@@ -33,9 +33,21 @@ export interface AuditReport {
   readonly suppressed: readonly SuppressedFinding[];
 }
 
+/** A function whose variables could not be read, so no rule about variables ran on it. Never counted as clean. */
+export interface NotScanned {
+  readonly region: string;
+  readonly functionArn: string;
+  /** Why, naming the at-rest key and the permission; never a value. */
+  readonly reason: string;
+}
+
 /** Numbers for people and dashboards. */
 export interface AuditSummary {
+  /** Functions (and versions) whose variables were read and checked. */
   readonly functionsScanned: number;
+  /** Functions whose variables could not be read (`Environment.Error`): listed in `notScanned`, never counted as clean. */
+  readonly functionsNotScanned: number;
+  readonly notScanned: readonly NotScanned[];
   /** Functions (and versions) scanned per region. */
   readonly functionsPerRegion: Readonly<Record<string, number>>;
   /** Counts of findings that count, per severity. */
@@ -120,6 +132,7 @@ export function summaryLine(report: AuditReport): string {
   return (
     `${scanned}: ${findings}` +
     (s.suppressedTotal ? `, ${s.suppressedTotal} suppressed` : "") +
+    (s.functionsNotScanned ? `; ${s.functionsNotScanned} function${s.functionsNotScanned === 1 ? "" : "s"} not scanned (environment unreadable)` : "") +
     (t && t.unknown.length ? `; ${t.unknown.length} value${t.unknown.length === 1 ? "" : "s"} unknown until deploy (not checked)` : "") +
     (s.keyChecks === "not checked" ? `; at-rest keys not checked (${t ? "templates" : "offline"})` : "")
   );

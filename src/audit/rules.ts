@@ -9,7 +9,10 @@ export interface RuleInfo {
   readonly id: RuleId;
   /** Short machine-friendly name (SARIF `name`). */
   readonly name: string;
-  /** Default severity; ES001 raises to critical for private keys and cloud credentials, ES004 to medium with `--require-cmk`. */
+  /**
+   * Default severity. ES001 / ES009 follow the detector's confidence: a provider-verified format is high (critical for
+   * private keys and cloud credentials), name + entropy is medium. ES004 is medium with `--require-cmk`.
+   */
   readonly severity: Severity;
   /** One line. */
   readonly title: string;
@@ -36,9 +39,13 @@ export const RULES: Readonly<Record<RuleId, RuleInfo>> = {
     severity: "high",
     title: "Plaintext secret in an environment variable",
     help:
-      "The variable looks like a secret (a secretlint detector matched its value, or its name says PASSWORD, SECRET, TOKEN, API_KEY, " +
-      "PRIVATE_KEY, … and the value is not trivial) and it is not sealed. Lambda encrypts it at rest (layer 1), but anyone allowed " +
-      "lambda:GetFunctionConfiguration reads it in plain text. Private keys and cloud credentials are critical.",
+      "The variable holds a secret in plain text and it is not sealed. Lambda encrypts it at rest (layer 1), but anyone allowed " +
+      "lambda:GetFunctionConfiguration reads it. High confidence (severity high; critical for private keys and cloud credentials): " +
+      "the value alone has a provider-verified format — one of envseal's provider rules (JWT, Stripe, Square, Azure connection " +
+      "strings, Slack/Discord/Teams webhook URLs, password hashes, base64-wrapped private keys, …) or a secretlint rule. Medium " +
+      "confidence (severity medium): the name says secret (PASSWORD, *_PASS, SECRET, TOKEN, API_KEY, APP_KEY, *_WEBHOOK_URL, …) " +
+      "and the value looks like one (name + entropy; any non-trivial password counts). Placeholders (xxxx…, <your-token>, " +
+      "changeme, ${VAR}) and values that are KMS ciphertext by structure are never reported. Each finding names the detector that fired.",
     remediation: "seal it with `envseal push --function F --key K NAME` (value from stdin) and rotate the secret, since it was readable",
   },
   ES002: {
@@ -47,8 +54,9 @@ export const RULES: Readonly<Record<RuleId, RuleInfo>> = {
     severity: "high",
     title: "A sealed variable is not KMS ciphertext",
     help:
-      "ENVSEAL_SEALED (or ENVSEAL_BUNDLE) says the variable is sealed, but its value is not standard base64 of a plausible KMS " +
-      "ciphertext. Either plaintext was written under a sealed name, or the value was damaged; the runtime will fail to open it.",
+      "ENVSEAL_SEALED (or ENVSEAL_BUNDLE) says the variable is sealed, but its value is not an AWS KMS ciphertext blob: not standard " +
+      "base64, or without the blob's structure (version and header bytes, the key-derived field, a length-prefixed CMS EncryptedData). " +
+      "Either plaintext was written under a sealed name, or the value was damaged; the runtime will fail to open it.",
     remediation: "re-seal the value with `envseal push --function F --key K NAME` and rotate it if it was plaintext",
   },
   ES003: {
@@ -149,8 +157,8 @@ export const RULES: Readonly<Record<RuleId, RuleInfo>> = {
     severity: "medium",
     title: "A value looks sealed but ENVSEAL_SEALED does not name it",
     help:
-      "The value looks like KMS ciphertext, but the manifest does not list the variable: the runtime will not open it, and plaintext " +
-      "detection skips values of this shape, so a secret that merely looks like base64 would go unnoticed.",
+      "The value has the structure of an AWS KMS ciphertext blob (the same check as ES002, src/core/ciphertext.ts), but the manifest " +
+      "does not list the variable: the runtime will not open it, and plaintext detection skips sealed values, so nothing else checks it.",
     remediation: "add the variable to ENVSEAL_SEALED in the template if it is sealed; otherwise treat it as a plaintext secret and seal it",
     templateOnly: true,
   },

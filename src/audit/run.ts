@@ -4,12 +4,13 @@
  * @module
  */
 import type { FunctionConfiguration } from "@aws-sdk/client-lambda";
+import type { Emulator } from "../core/ciphertext.js";
 import { checkFunction } from "./check.js";
 import type { AuditClients } from "./clients.js";
 import { loadInputFile, toAudited } from "./input.js";
 import { createKeyChecker, offlineKeys } from "./keys.js";
 import { listRegion, resolveRegions } from "./live.js";
-import { REPORT_SCHEMA_VERSION, compareFindings, countBySeverity, failsOn, type AuditReport } from "./report.js";
+import { REPORT_SCHEMA_VERSION, compareFindings, countBySeverity, failsOn, type AuditReport, type NotScanned } from "./report.js";
 import { applySuppressions, loadBaseline, parseIgnores } from "./suppress.js";
 import type { AuditedFunction, FailOn, Finding, KeyLookup, SuppressedFinding } from "./types.js";
 
@@ -38,6 +39,11 @@ export interface AuditRequest {
   ignore?: readonly string[] | undefined;
   /** A previous JSON report whose findings do not count. Default: none. */
   baseline?: string | undefined;
+  /**
+   * Also take this KMS emulator's ciphertext blobs for sealed values (the CLI and the scheduled handler pass
+   * `ENVSEAL_EMULATOR`; only tests and local demos set it). Default: none — only real AWS KMS blobs count.
+   */
+  emulator?: Emulator | undefined;
   /** Called as work progresses (the CLI draws a progress bar from it). Default: none. */
   onProgress?: ((p: AuditProgress) => void) | undefined;
 }
@@ -81,9 +87,17 @@ export async function audit(req: AuditRequest, clients?: AuditClients): Promise<
   const progress = { functionsListed: 0, functionsScanned: 0, regionsDone: 0, regionsTotal: 0 };
   const report = () => req.onProgress?.({ ...progress });
 
+  const notScanned: NotScanned[] = [];
   const scan = async (fn: AuditedFunction, keys: KeyLookup) => {
     const keyCheck = fn.kmsKeyArn ? await keys(fn.kmsKeyArn) : undefined;
-    findings.push(...(await checkFunction(fn, { keyCheck, requireCmk: Boolean(req.requireCmk) })));
+    findings.push(...(await checkFunction(fn, { keyCheck, requireCmk: Boolean(req.requireCmk), emulator: req.emulator })));
+    if (fn.environmentError) {
+      notScanned.push({
+        region: fn.region,
+        functionArn: fn.arn,
+        reason: `Environment.Error ${fn.environmentError.code}: the variables could not be read (kms:Decrypt on ${fn.kmsKeyArn ?? "aws/lambda"})`,
+      });
+    }
     perRegion[fn.region] = (perRegion[fn.region] ?? 0) + 1;
     progress.functionsScanned++;
     report();
@@ -94,7 +108,12 @@ export async function audit(req: AuditRequest, clients?: AuditClients): Promise<
   let keysNotChecked: Array<{ key: string; reason: string }> = [];
   if (req.templates !== undefined) {
     const { auditTemplates } = await import("./template/audit.js");
-    const r = await auditTemplates(req.templates, { cwd: req.cwd, requireCmk: req.requireCmk, workers: req.templateWorkers });
+    const r = await auditTemplates(req.templates, {
+      cwd: req.cwd,
+      requireCmk: req.requireCmk,
+      emulator: req.emulator,
+      workers: req.templateWorkers,
+    });
     findings.push(...r.findings);
     inlineSuppressed.push(...r.suppressed);
     progress.functionsListed = progress.functionsScanned = r.functions;
@@ -151,7 +170,9 @@ export async function audit(req: AuditRequest, clients?: AuditClients): Promise<
       baseline: req.baseline ?? null,
     },
     summary: {
-      functionsScanned: progress.functionsScanned,
+      functionsScanned: progress.functionsScanned - notScanned.length,
+      functionsNotScanned: notScanned.length,
+      notScanned: notScanned.sort((a, b) => a.region.localeCompare(b.region) || a.functionArn.localeCompare(b.functionArn)),
       functionsPerRegion,
       findingsBySeverity: countBySeverity(active),
       findingsTotal: active.length,

@@ -1,19 +1,66 @@
 /**
- * Plaintext-secret detection for ES001 / ES009: secretlint's recommended rules run on every value, plus name hints
- * (`PASSWORD`, `SECRET`, `TOKEN`, …) with a non-trivial value. Returns what matched and how bad it is — never the value.
+ * Plaintext-secret detection for ES001 / ES009. For each variable that is not sealed (by the structure of its value):
+ *
+ * 1. envseal's provider rules (`detect/provider-rules.ts`): tokens that identify themselves — high confidence;
+ * 2. secretlint's recommended rules, one pass over the remaining variables — high confidence;
+ * 3. name + entropy: the name says secret and the value looks like one (`detect/names.ts`) — medium confidence.
+ *
+ * Every match passes the placeholder check first. Returns what fired and why — never the value.
  * @module
  */
 import { lintSource } from "@secretlint/core";
 import { secretLintProfiler } from "@secretlint/profiler";
 import { creator as recommended } from "@secretlint/secretlint-rule-preset-recommend";
-import { isPlausibleCiphertext } from "../core/format.js";
+import { looksSealed, type Emulator } from "../core/ciphertext.js";
+import { nameHint, nameKind } from "./detect/names.js";
+import { isPlaceholder } from "./detect/placeholder.js";
+import { matchProviderRule } from "./detect/scan.js";
+import { validPemPrivateKey, validUrlCredentials } from "./detect/validators.js";
 
-/** Why a variable looks like a secret. */
+export { nameHint } from "./detect/names.js";
+
+/**
+ * How sure a detector is: `high` for a provider-verified format, `medium` for name + entropy.
+ *
+ * @example
+ * ```ts
+ * const c: Confidence = hit.confidence; // "high" → severity high (or critical), "medium" → medium
+ * ```
+ */
+export type Confidence = "high" | "medium";
+
+/**
+ * Why a variable looks like a secret.
+ *
+ * @example
+ * ```ts
+ * const hit: SecretHit | undefined = (await detectSecrets(vars)).get("STRIPE_KEY");
+ * hit?.detector; // "stripe-secret-key"
+ * ```
+ */
 export interface SecretHit {
-  /** `secretlint:<rule>` (e.g. `secretlint:aws`) or `name-hint`. */
+  /** A provider rule id (`stripe-secret-key`), `secretlint:<rule>` (`secretlint:aws`) or `name+entropy`. */
   readonly detector: string;
+  readonly confidence: Confidence;
   /** Private keys and cloud credentials. */
   readonly critical: boolean;
+  /** Why, in words, for the finding's message: names the provider or rule, never the value. */
+  readonly reason: string;
+}
+
+/**
+ * Options of {@link detectSecrets}.
+ *
+ * @example
+ * ```ts
+ * await detectSecrets(vars, { skip: new Set(["ENVSEAL_SEALED"]), emulator: emulatorFrom(process.env) });
+ * ```
+ */
+export interface DetectOptions {
+  /** Names not to scan (sealed variables, envseal's own). Default: none. */
+  readonly skip?: ReadonlySet<string> | undefined;
+  /** Emulator mode for the "is it sealed?" check (`ENVSEAL_EMULATOR`). Default: none. */
+  readonly emulator?: Emulator | undefined;
 }
 
 const PRESET_ID = "@secretlint/secretlint-rule-preset-recommend";
@@ -39,102 +86,76 @@ secretLintProfiler.mark = () => {};
 
 /** secretlint rules whose matches are private keys or cloud credentials. */
 const CRITICAL_RULES = new Set(["aws", "gcp", "privatekey"]);
-const PRIVATE_KEY = /-----BEGIN[ A-Z0-9]*PRIVATE KEY( BLOCK)?-----/;
 
-/** Name fragments that say "this holds a secret". */
-const NAME_HINT =
-  /(PASSWORD|PASSWD|PASSPHRASE|PWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|AUTH_?KEY|SIGNING_?KEY|ENCRYPTION_?KEY|MASTER_?KEY|CREDENTIALS?|CONN(ECTION)?_?STR(ING)?)/i;
-/** Name endings that hold a reference to a secret, or a setting about it, not the secret itself. */
-const REFERENCE_SUFFIX =
-  /_(ARN|NAME|ID|PATH|PARAM|PARAMETER|SSM|FILE|URL_PATH|TTL|EXPIRY|EXPIRES|LENGTH|HEADER|ENABLED|REGION|KEY_ID|VERSION|TYPE|FIELD|POLICY|ROTATION|LOCATION|PREFIX)$/i;
-const TRIVIAL = /^(true|false|yes|no|on|off|none|null|nil|undefined|disabled|enabled|-|\*+|x+)$/i;
-
-/**
- * True when a name says it holds a secret (`DB_PASSWORD`, `API_TOKEN`, …) and not a reference to one (`…_ARN`,
- * `…_NAME`, `…_PATH`, …). Used for variables and, in templates, for parameter names.
- *
- * @example
- * ```ts
- * secretName("DbPassword");     // true
- * secretName("DB_PASSWORD_ARN"); // false
- * ```
- */
-export function secretName(name: string): boolean {
-  return NAME_HINT.test(name) && !REFERENCE_SUFFIX.test(name);
+/** Is what a secretlint rule matched a real secret rather than a placeholder? */
+function secretlintMatchCounts(rule: string, match: string): boolean {
+  if (rule === "privatekey") return validPemPrivateKey(match, match);
+  if (rule === "basicauth" || rule === "database-connection-string") return !/:\/\/[^:@/\s]*:[^@\s]*@/.test(match) || validUrlCredentials(match, match);
+  return !isPlaceholder(match);
 }
 
-/**
- * Name-hint check: the name says secret and the value is not trivial (short, a flag, a number, an ARN, a URL without
- * credentials, an SSM path, a CloudFormation/template reference, or something that already looks like KMS ciphertext).
- *
- * @example
- * ```ts
- * nameHint("DB_PASSWORD", "s3cr3t-pass!");          // true
- * nameHint("DB_PASSWORD_ARN", "arn:aws:secretsmanager:…"); // false
- * ```
- */
-export function nameHint(name: string, value: string): boolean {
-  if (!secretName(name)) return false;
-  const v = value.trim();
-  if (v.length < 8 || TRIVIAL.test(v)) return false;
-  if (/^\d+(\.\d+)?$/.test(v)) return false;
-  if (/^arn:aws[a-z-]*:/.test(v)) return false;
-  if (/^\/[\w./-]+$/.test(v)) return false; // an SSM parameter name or a file path
-  if (/^(\$\{[^}]+\}|\{\{resolve:[^}]+\}\}|\$\([^)]+\))$/.test(v)) return false; // a reference resolved elsewhere
-  if (/^https?:\/\/[^\s@]+$/.test(v) && !/[?&](token|key|secret|sig|signature|password)=/i.test(v)) return false;
-  if (/^(.)\1+$/.test(v)) return false;
-  // Sealed in the console and not yet adopted: ciphertext, not a plaintext secret.
-  if (isPlausibleCiphertext(v)) return false;
-  return true;
-}
-
-/**
- * Scan a function's variables: one secretlint run over all of them (each as `NAME=value` on its own span), then name
- * hints. Returns a map from variable name to what matched. Names in `skip` (sealed variables, envseal's own) are not
- * scanned.
- *
- * @example
- * ```ts
- * const hits = await detectSecrets({ AWS_SECRET_ACCESS_KEY: secret, LOG_LEVEL: "info" });
- * hits.get("AWS_SECRET_ACCESS_KEY"); // { detector: "secretlint:aws", critical: true }
- * ```
- */
-export async function detectSecrets(
-  variables: Readonly<Record<string, string>>,
-  skip: ReadonlySet<string> = new Set(),
-): Promise<Map<string, SecretHit>> {
+async function secretlintHits(variables: Readonly<Record<string, string>>, names: readonly string[], hits: Map<string, SecretHit>): Promise<void> {
   const spans: Array<{ name: string; start: number; end: number }> = [];
   let content = "";
-  for (const [name, value] of Object.entries(variables)) {
-    if (skip.has(name)) continue;
-    const line = `${name}=${value}`;
+  for (const name of names) {
+    const line = `${name}=${variables[name] as string}`;
     spans.push({ name, start: content.length, end: content.length + line.length });
     content += `${line}\n`;
   }
-  const hits = new Map<string, SecretHit>();
-  if (spans.length === 0) return hits;
-
+  if (spans.length === 0) return;
   const result = await lintSource({
     source: { content, filePath: "/lambda-environment", contentType: "text" },
     options: { config: CONFIG, maskSecrets: true, noPhysicFilePath: true },
   });
   for (const m of result.messages) {
-    const at = m.range[0];
+    const [at, end] = m.range;
     const span = spans.find((s) => at >= s.start && at <= s.end);
     if (!span) continue;
     const rule = m.ruleId.replace(/^@secretlint\/secretlint-rule-/, "");
+    if (!secretlintMatchCounts(rule, content.slice(at, end))) continue;
     const prior = hits.get(span.name);
-    const critical = CRITICAL_RULES.has(rule) || (prior?.critical ?? false);
-    hits.set(span.name, { detector: prior?.detector ?? `secretlint:${rule}`, critical });
+    hits.set(span.name, {
+      detector: prior?.detector ?? `secretlint:${rule}`,
+      confidence: "high",
+      critical: CRITICAL_RULES.has(rule) || (prior?.critical ?? false),
+      reason: prior?.reason ?? `secretlint rule ${rule} matched its value`,
+    });
   }
-  for (const { name } of spans) {
-    const value = variables[name] as string;
-    const prior = hits.get(name);
-    if (PRIVATE_KEY.test(value)) {
-      hits.set(name, { detector: prior?.detector ?? "private-key", critical: true });
-    } else if (!prior && nameHint(name, value)) {
-      hits.set(name, { detector: "name-hint", critical: /PRIVATE_?KEY|SECRET_?ACCESS_?KEY/i.test(name) });
+}
+
+/**
+ * Scan a function's variables. Returns a map from variable name to what fired. Names in `skip` and values that are
+ * sealed (KMS ciphertext by structure; moto's too in emulator mode) are not scanned.
+ *
+ * @example
+ * ```ts
+ * const hits = await detectSecrets({ STRIPE_KEY: key, DB_PASS: "admin", LOG_LEVEL: "info" });
+ * hits.get("STRIPE_KEY"); // { detector: "stripe-secret-key", confidence: "high", critical: false, reason: "…" }
+ * hits.get("DB_PASS");    // { detector: "name+entropy", confidence: "medium", … }
+ * ```
+ */
+export async function detectSecrets(variables: Readonly<Record<string, string>>, options: DetectOptions = {}): Promise<Map<string, SecretHit>> {
+  const hits = new Map<string, SecretHit>();
+  const rest: string[] = [];
+  for (const [name, value] of Object.entries(variables)) {
+    if (options.skip?.has(name) || value.trim().length === 0) continue;
+    if (looksSealed(value, { emulator: options.emulator }).sealed) continue;
+    const rule = matchProviderRule(value);
+    if (rule) {
+      hits.set(name, { detector: rule.id, confidence: "high", critical: rule.critical, reason: `its value has the format of a ${rule.provider} secret (rule ${rule.id})` });
+    } else {
+      rest.push(name);
     }
+  }
+  await secretlintHits(variables, rest, hits);
+  for (const name of rest) {
+    if (hits.has(name) || !nameHint(name, variables[name] as string, { emulator: options.emulator })) continue;
+    hits.set(name, {
+      detector: "name+entropy",
+      confidence: "medium",
+      critical: false,
+      reason: `its name says it holds a ${nameKind(name) ?? "secret"} and its value looks like one (name + entropy)`,
+    });
   }
   return hits;
 }

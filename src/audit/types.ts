@@ -84,6 +84,17 @@ export interface Finding {
   readonly remediation: string;
   /** Stable id of the finding across runs: hash of rule, ARN and variable (used by baselines and SARIF). */
   readonly fingerprint: string;
+  /**
+   * ES001 / ES009: the detector that fired — a provider rule id (`stripe-secret-key`), `secretlint:<rule>`, or
+   * `name+entropy`. Absent for the other rules.
+   */
+  readonly detector?: string;
+  /**
+   * ES001 / ES009: `high` when a provider-verified format matched the value (severity high, critical for private keys
+   * and cloud credentials; SARIF `error`), `medium` when only the name and the value's randomness say secret (severity
+   * medium; SARIF `warning`). Absent for the other rules.
+   */
+  readonly confidence?: "high" | "medium";
   /** Template findings only: file, line and column of the value (or of the resource). Absent for live and offline audits. */
   readonly location?: FindingLocation;
 }

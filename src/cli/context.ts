@@ -36,6 +36,8 @@ export class CliContext {
   readonly output: Output;
   /** True once a confirm prompt has shown the change, so the result need not list it again. */
   shownBeforeWrite = false;
+  /** Every AwsDeps made for this run, closed when the run ends. */
+  private readonly opened: AwsDeps[] = [];
   constructor(
     readonly io: Io,
     private readonly depsFactory?: DepsFactory,
@@ -84,7 +86,14 @@ export class CliContext {
   async deps(g: GlobalOptions, extra: Partial<AwsOptions> = {}): Promise<AwsDeps> {
     const options = this.awsOptions(g, extra);
     const factory = this.depsFactory ?? (await import("../ops/deps.js")).lazyDeps;
-    return factory(options);
+    const deps = factory(options);
+    this.opened.push(deps);
+    return deps;
+  }
+
+  /** Close the AWS clients of this run (their keep-alive sockets and any request still in flight). */
+  close(): void {
+    for (const deps of this.opened.splice(0)) deps.close?.();
   }
 
   /**

@@ -101,5 +101,7 @@ export async function runCli(argv: readonly string[], io: Io, options: RunOption
       if (verbose) ctx.output.err(`${e?.stack ?? ""}\n`);
     }
     return code;
+  } finally {
+    ctx.close();
   }
 }

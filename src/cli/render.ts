@@ -29,14 +29,36 @@ export function diffSummary(diff: EnvDiff): string {
   return `${diff.added.length} added, ${diff.changed.length} changed, ${diff.removed.length} removed, ${diff.unchanged} unchanged`;
 }
 
+/** What a writing command did, in one line: written and live, written but not yet confirmed live, or nothing. */
+export interface WriteOutcome {
+  readonly functionName: string;
+  readonly dryRun?: boolean;
+  readonly written: boolean;
+  readonly live: boolean;
+  readonly notLiveReason?: string | undefined;
+  readonly revisionId: string | undefined;
+}
+
+/**
+ * The last line of a writing command.
+ *
+ * @example
+ * ```ts
+ * writtenLine({ functionName: "api", written: true, live: true, revisionId: "r2" }); // "written (revision r2); the update is live\n"
+ * ```
+ */
+export function writtenLine(r: WriteOutcome): string {
+  if (r.dryRun) return "dry run: nothing was written\n";
+  if (!r.written) return "nothing to change\n";
+  const rev = r.revisionId ? ` (revision ${r.revisionId})` : "";
+  if (r.live) return `written${rev}; the update is live\n`;
+  return `written${rev}; not yet confirmed live: ${r.notLiveReason ?? "unknown"}; check with \`envseal show --function ${r.functionName}\`\n`;
+}
+
 /** `push` as text. */
 export function renderPush(r: PushResult, color: boolean, listed = false): string {
   const head = `${r.functionName}: ${diffSummary(r.diff)}; ${r.bytes} of 4096 bytes; at rest: ${r.atRestKey}\n`;
-  const tail = r.dryRun
-    ? "dry run: nothing was written\n"
-    : r.written
-      ? `written${r.revisionId ? ` (revision ${r.revisionId})` : ""}; the update is live\n`
-      : "nothing to change\n";
+  const tail = writtenLine(r);
   return listed ? tail : head + renderDiff(r.diff, color) + tail;
 }
 
@@ -56,7 +78,6 @@ export function renderShow(r: ShowResult, color: boolean): string {
   const pct = Math.round((r.bytes / r.limit) * 100);
   const atRest = r.atRestKey === "aws/lambda" ? "aws/lambda (AWS managed key)" : `${r.atRestKey} (customer managed key)`;
   let out = `${r.functionName}  ${r.functionArn}\nat rest: ${atRest}\nsize: ${r.bytes} of ${r.limit} bytes (${pct}%)\n`;
-  if (r.environmentError) out += paint(color, "red", `Lambda reports Environment.Error: ${r.environmentError}\n`);
   const reveal = r.variables.some((v) => v.value !== undefined);
   const headers = reveal ? ["NAME", "KIND", "BYTES", "VALUE"] : ["NAME", "KIND", "BYTES"];
   const rows = r.variables.map((v) => {

@@ -1,6 +1,6 @@
 /**
  * Where values come from: `NAME=VALUE` arguments, `NAME` alone (stdin when piped, a hidden prompt on a TTY),
- * `--env-file` (dotenv's parser) and `--plain NAME=VALUE`. Names are checked here; values are never echoed.
+ * `--dotenv` (dotenv's parser; `--env-file` is its older spelling) and `--plain NAME=VALUE`. Names are checked here; values are never echoed.
  * @module
  */
 import { readFile } from "node:fs/promises";
@@ -32,14 +32,14 @@ const DOTENV_LINE = /^\s*(?:export\s+)?[\w.-]+\s*[=:]/;
  * Read and parse a dotenv file with dotenv's parser. Throws {@link InputError} when it is missing, unreadable,
  * has a line that is not `NAME=VALUE` (by line number, never content), or has no variables.
  */
-export async function readEnvFile(path: string): Promise<Record<string, string>> {
+export async function readEnvFile(path: string, flag = "--dotenv"): Promise<Record<string, string>> {
   let text: string;
   try {
     text = await readFile(path, "utf8");
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     throw new InputError(
-      code === "ENOENT" ? `--env-file ${path} does not exist` : `cannot read --env-file ${path} (${code ?? "error"})`,
+      code === "ENOENT" ? `${flag} ${path} does not exist` : `cannot read ${flag} ${path} (${code ?? "error"})`,
       { hint: "pass the path of a readable dotenv file" },
     );
   }
@@ -59,7 +59,7 @@ export async function readEnvFile(path: string): Promise<Record<string, string>>
     if (line === "" || line.startsWith("#")) continue;
     if (!DOTENV_LINE.test(line)) {
       if (continuation.has(line)) continue;
-      throw new InputError(`--env-file ${path}: line ${i + 1} is not NAME=VALUE`, {
+      throw new InputError(`${flag} ${path}: line ${i + 1} is not NAME=VALUE`, {
         hint: "fix that line (dotenv syntax: NAME=VALUE, # comments, quoted multi-line values)",
       });
     }
@@ -67,7 +67,7 @@ export async function readEnvFile(path: string): Promise<Record<string, string>>
     if (m?.[1] && !line.slice((m.index ?? 0) + m[0].length).includes(m[1])) inQuote = m[1];
   }
   const names = Object.keys(parsed);
-  if (names.length === 0) throw new InputError(`--env-file ${path} holds no variables`, { hint: "add NAME=VALUE lines" });
+  if (names.length === 0) throw new InputError(`${flag} ${path} holds no variables`, { hint: "add NAME=VALUE lines" });
   for (const name of names) assertSettableName(name);
   return parsed;
 }
@@ -101,13 +101,17 @@ export async function readBareValues(io: Io, names: readonly string[]): Promise<
 /** Everything a command's value arguments give, merged; a name given twice across sources is an error. */
 export async function collectValues(
   io: Io,
-  sources: { args: readonly string[]; envFile?: string | undefined },
+  sources: { args: readonly string[]; dotenv?: string | undefined; envFile?: string | undefined },
 ): Promise<Record<string, string>> {
   const { assigned, bare } = splitAssignments(sources.args);
-  const fromFile = sources.envFile ? await readEnvFile(sources.envFile) : {};
+  if (sources.dotenv !== undefined && sources.envFile !== undefined) {
+    throw new InputError("--dotenv and --env-file are the same option", { hint: "give --dotenv once" });
+  }
+  const [path, flag] = sources.dotenv !== undefined ? [sources.dotenv, "--dotenv"] : [sources.envFile, "--env-file"];
+  const fromFile = path !== undefined ? await readEnvFile(path, flag) : {};
   for (const name of Object.keys(fromFile)) {
     if (name in assigned || bare.includes(name)) {
-      throw new InputError(`${name} is given both in --env-file and as an argument`, { hint: "give each name once" });
+      throw new InputError(`${name} is given both in ${flag} and as an argument`, { hint: "give each name once" });
     }
   }
   const fromStdin = await readBareValues(io, bare);

@@ -44,27 +44,67 @@ export interface EnvsealErrorOptions {
   cause?: unknown;
 }
 
-/** Reduce any thrown thing to a value-free {@link ErrorCause}. */
+/**
+ * Reduce any thrown thing to a value-free {@link ErrorCause}: its name (or code), HTTP status and request id. A message,
+ * whatever object carries it, is never kept.
+ *
+ * @example
+ * ```ts
+ * toCause({ name: "AccessDeniedException", message: "…", $metadata: { httpStatusCode: 400 } }); // { name, httpStatus: 400 }
+ * ```
+ */
 export function toCause(err: unknown): ErrorCause | undefined {
   if (err === undefined || err === null) return undefined;
-  if (isErrorCause(err)) return err;
-  if (typeof err === "object") {
-    const e = err as { name?: unknown; code?: unknown; $metadata?: { httpStatusCode?: number; requestId?: string } };
-    const name = typeof e.name === "string" && e.name !== "Error" ? e.name : typeof e.code === "string" ? e.code : "Error";
-    const cause: { name: string; httpStatus?: number; requestId?: string } = { name };
-    if (e.$metadata?.httpStatusCode !== undefined) cause.httpStatus = e.$metadata.httpStatusCode;
-    if (e.$metadata?.requestId) cause.requestId = e.$metadata.requestId;
-    return cause;
-  }
-  return { name: typeof err };
+  if (typeof err !== "object") return { name: typeof err };
+  const e = err as {
+    name?: unknown;
+    code?: unknown;
+    httpStatus?: unknown;
+    requestId?: unknown;
+    $metadata?: { httpStatusCode?: unknown; requestId?: unknown };
+  };
+  const name = typeof e.name === "string" && e.name !== "Error" ? e.name : typeof e.code === "string" ? e.code : "Error";
+  const cause: { name: string; httpStatus?: number; requestId?: string } = { name: clipName(name) };
+  const status = e.$metadata?.httpStatusCode ?? e.httpStatus;
+  if (typeof status === "number") cause.httpStatus = status;
+  const requestId = e.$metadata?.requestId ?? e.requestId;
+  if (typeof requestId === "string" && /^[A-Za-z0-9-]{1,128}$/.test(requestId)) cause.requestId = requestId;
+  return cause;
 }
 
-function isErrorCause(x: unknown): x is ErrorCause {
-  return typeof x === "object" && x !== null && !(x instanceof Error) && typeof (x as ErrorCause).name === "string";
+/** Error names are identifiers; anything else (a name field holding text) is cut to its identifier part. */
+function clipName(name: string): string {
+  const m = /^[A-Za-z_$][\w$.:-]{0,99}/.exec(name);
+  return m ? m[0] : "Error";
 }
 
-/** Base class of every error envseal throws on purpose. */
+/** Where an envseal error lists the classes it is an instance of (see {@link EnvsealError}'s `Symbol.hasInstance`). */
+const KINDS = Symbol.for("envseal.error.kinds/1");
+
+/**
+ * Base class of every error envseal throws on purpose.
+ *
+ * `instanceof` works across copies of envseal in one process — the ESM and CommonJS builds, and every entry point
+ * (`envseal`, `envseal/runtime`, `envseal/middy`, `envseal/errors`): each envseal class has a stable `kind`, every
+ * instance carries the kinds of its class chain under a registered symbol, and `instanceof` compares those. A class
+ * without its own `kind` (a caller's subclass) falls back to the ordinary prototype check.
+ *
+ * @example
+ * ```ts
+ * import { UnsealError } from "envseal/errors";          // CommonJS or ESM
+ * try { await loadSecrets(); } catch (e) { e instanceof UnsealError; } // true, whichever build threw it
+ * ```
+ */
 export class EnvsealError extends Error {
+  /** Stable identity of this class across builds and entry points. */
+  static readonly kind: string = "EnvsealError";
+
+  static override [Symbol.hasInstance](this: { kind?: string; prototype: unknown }, value: unknown): boolean {
+    if (!Object.hasOwn(this, "kind")) return Function.prototype[Symbol.hasInstance].call(this, value);
+    const kinds = typeof value === "object" && value !== null ? (value as Record<symbol, unknown>)[KINDS] : undefined;
+    return Array.isArray(kinds) && kinds.includes(this.kind);
+  }
+
   override name = "EnvsealError";
   /** What to do about it. */
   readonly hint: string | undefined;
@@ -74,6 +114,11 @@ export class EnvsealError extends Error {
 
   constructor(message: string, options: EnvsealErrorOptions = {}) {
     super(message);
+    const kinds: string[] = [];
+    for (let c: unknown = new.target; typeof c === "function"; c = Object.getPrototypeOf(c)) {
+      if (Object.hasOwn(c, "kind")) kinds.push((c as unknown as { kind: string }).kind);
+    }
+    Object.defineProperty(this, KINDS, { value: Object.freeze(kinds), enumerable: false });
     this.hint = options.hint;
     Object.defineProperty(this, "cause", { value: toCause(options.cause), enumerable: false, writable: false });
   }
@@ -86,12 +131,35 @@ export class EnvsealError extends Error {
 
 /** The user's input is wrong: a name, a value, a flag, a file, or a resource that does not exist. Exit 2. */
 export class InputError extends EnvsealError {
+  static override readonly kind: string = "InputError";
   override name = "InputError";
   override readonly exitCode: ExitCode = ExitCode.Usage;
 }
 
+/**
+ * A setting — a flag, an environment variable, an AWS config profile entry — breaks a rule envseal enforces (an
+ * endpoint that is not a URL, plain HTTP off loopback). Exit 2.
+ *
+ * @example
+ * ```ts
+ * throw new ConfigError("--endpoint-url uses http to kms.example.com; envseal requires HTTPS", { code: "InsecureEndpoint" });
+ * ```
+ */
+export class ConfigError extends InputError {
+  static override readonly kind: string = "ConfigError";
+  override name = "ConfigError";
+  /** Stable code, e.g. `InsecureEndpoint`. */
+  readonly code: string;
+
+  constructor(message: string, details: { code: string } & EnvsealErrorOptions) {
+    super(message, details);
+    this.code = details.code;
+  }
+}
+
 /** AWS refused or failed: permissions, throttling, service or network errors. Exit 3. */
 export class AwsError extends EnvsealError {
+  static override readonly kind: string = "AwsError";
   override name = "AwsError";
   override readonly exitCode: ExitCode = ExitCode.Aws;
   /** The AWS error code, e.g. `AccessDeniedException`. */
@@ -108,6 +176,7 @@ export class AwsError extends EnvsealError {
 
 /** The transport policy refused a connection (TLS version, cipher, plain HTTP). Exit 3. */
 export class TransportError extends AwsError {
+  static override readonly kind: string = "TransportError";
   override name = "TransportError";
 }
 
@@ -120,6 +189,7 @@ export class TransportError extends AwsError {
  * ```
  */
 export class UnsealError extends EnvsealError {
+  static override readonly kind: string = "UnsealError";
   override name = "UnsealError";
   override readonly exitCode: ExitCode = ExitCode.Aws;
   /** The variable that failed to open (`ENVSEAL_BUNDLE` for the bundle). */
@@ -144,6 +214,7 @@ export class UnsealError extends EnvsealError {
  * ```
  */
 export class FindingsError extends EnvsealError {
+  static override readonly kind: string = "FindingsError";
   override name = "FindingsError";
   override readonly exitCode: ExitCode = ExitCode.Findings;
 }

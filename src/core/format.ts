@@ -9,6 +9,7 @@
  * @module
  */
 import { InputError } from "./errors.js";
+import { ENVSEAL_NAMES, isReservedName, isValidName } from "./limits.js";
 
 /** The encryption-context key Lambda's console helpers use, and so does envseal. */
 export const CONTEXT_KEY = "LambdaFunctionName";
@@ -119,7 +120,16 @@ export function decodeBundle(plaintext: Uint8Array): Record<string, string> {
     throw new InputError("the bundle opened but is not a JSON object", { hint: "re-create it with `envseal push --bundle`" });
   }
   const out: Record<string, string> = {};
+  let position = 0;
   for (const [k, v] of Object.entries(parsed as Record<string, unknown>)) {
+    position++;
+    // The same rules as for variables: a bundle must not smuggle in AWS_REGION, NODE_OPTIONS-like reserved names or
+    // envseal's own. The name is not echoed: whoever sealed the bundle chose it.
+    if (!isValidName(k) || isReservedName(k) || ENVSEAL_NAMES.has(k)) {
+      throw new InputError(`the bundle's entry ${position} has a name Lambda refuses or reserves, or envseal manages`, {
+        hint: "re-create the bundle with `envseal push --bundle`",
+      });
+    }
     if (typeof v !== "string") {
       throw new InputError(`the bundle entry ${k} is not a string`, { hint: "re-create it with `envseal push --bundle`" });
     }

@@ -81,23 +81,42 @@ export async function describeKey(kms: KMSClient, keyRef: string): Promise<KeyIn
   };
 }
 
-/** Throw {@link InputError} unless the key is enabled (a disabled or pending-deletion key would break the function). */
+/**
+ * How a key state reads in a sentence, and what to do about it: `is disabled` / `enable it …`.
+ *
+ * @example
+ * ```ts
+ * keyStateWords("PendingImport").what; // "is pending import (its key material was never imported)"
+ * ```
+ */
+export function keyStateWords(state: string): { what: string; fix: string } {
+  switch (state) {
+    case "Disabled":
+      return { what: "is disabled", fix: "enable it (aws kms enable-key)" };
+    case "PendingDeletion":
+    case "PendingReplicaDeletion":
+      return { what: "is pending deletion", fix: "cancel the deletion (aws kms cancel-key-deletion)" };
+    case "PendingImport":
+      return { what: "is pending import (its key material was never imported)", fix: "import its key material (aws kms import-key-material)" };
+    case "Unavailable":
+      return { what: "is unavailable (its custom key store is disconnected)", fix: "reconnect the custom key store" };
+    default:
+      return { what: `is in state ${state}`, fix: "wait until it is Enabled" };
+  }
+}
+
+/**
+ * Throw {@link InputError} unless the key is enabled (a disabled or pending-deletion key would break the function).
+ *
+ * @example
+ * ```ts
+ * assertKeyEnabled(await describeKey(kms, "alias/app"), "seal with");
+ * ```
+ */
 export function assertKeyEnabled(key: KeyInfo, role: "seal with" | "protect at rest with" | "re-encrypt to"): void {
   if (key.state === "Enabled") return;
-  const what =
-    key.state === "PendingDeletion" || key.state === "PendingReplicaDeletion"
-      ? "is pending deletion"
-      : key.state === "Disabled"
-        ? "is disabled"
-        : `is in state ${key.state}`;
-  throw new InputError(`KMS key ${key.ref} ${what}, so envseal will not ${role} it`, {
-    hint:
-      key.state === "Disabled"
-        ? "enable it (aws kms enable-key) or choose another --key"
-        : key.state.startsWith("Pending")
-          ? "cancel the deletion (aws kms cancel-key-deletion) or choose another --key"
-          : "choose another --key",
-  });
+  const words = keyStateWords(key.state);
+  throw new InputError(`KMS key ${key.ref} ${words.what}, so envseal will not ${role} it`, { hint: `${words.fix} or choose another --key` });
 }
 
 /**

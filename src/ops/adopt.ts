@@ -1,6 +1,7 @@
 /**
  * `adopt`: add values sealed elsewhere (the Lambda console's helpers) to the manifest, after checking each opens
- * for this function. The plaintext is dropped as soon as the check passes.
+ * for this function. The plaintext is dropped as soon as the check passes. A retry re-plans from the fresh read: a value
+ * changed meanwhile is checked again before it is listed, and a value removed meanwhile stops the command.
  * @module
  */
 import { InputError } from "../core/errors.js";
@@ -9,10 +10,11 @@ import { MANIFEST_VAR, parseManifest } from "../core/manifest.js";
 import { assertNamesToChange } from "../core/limits.js";
 import { mergeEnvironment } from "../core/merge.js";
 import { KmsKeySource } from "../kms/source.js";
-import { readFunction, writeEnvironment, type FunctionState } from "../lambda/config.js";
+import { assertEnvironmentReadable, readFunction, type FunctionState } from "../lambda/config.js";
+import { writeEnvironment, type EnvironmentUpdate } from "../lambda/write.js";
 import type { AwsDeps } from "./deps.js";
 import { mapLimit, openValue } from "./sealing.js";
-import { assertUnchanged, confirmOrAbort } from "./guard.js";
+import { confirmOrAbort } from "./guard.js";
 
 /** What to adopt. */
 export interface AdoptRequest {
@@ -32,29 +34,49 @@ export interface AdoptResult {
   readonly alreadySealed: readonly string[];
   /** Key each adopted value is sealed with. */
   readonly keys: Readonly<Record<string, string>>;
+  readonly written: boolean;
+  /** True when `LastUpdateStatus: Successful` was seen after the write. */
+  readonly live: boolean;
+  readonly notLiveReason?: string | undefined;
   readonly revisionId: string | undefined;
 }
 
-/** Check that each named value opens for the function, then list it in `ENVSEAL_SEALED`. */
+function notSet(names: readonly string[], fn: string, when = ""): InputError {
+  return new InputError(`${names.join(", ")} ${names.length === 1 ? "is" : "are"} not set on ${fn}${when}`, {
+    hint: "adopt names variables that already hold sealed values",
+  });
+}
+
+/**
+ * Check that each named value opens for the function, then list it in `ENVSEAL_SEALED`.
+ *
+ * @example
+ * ```ts
+ * await adopt(lazyDeps({}), { functionName: "orders-api", names: ["LEGACY_TOKEN"] });
+ * ```
+ */
 export async function adopt(deps: AwsDeps, req: AdoptRequest): Promise<AdoptResult> {
   functionNameOf(req.functionName);
   assertNamesToChange("adopt", req.names);
   const state = await readFunction(deps.lambda(), req.functionName);
+  assertEnvironmentReadable(state, "adopt");
   const missing = req.names.filter((n) => !(n in state.variables));
-  if (missing.length > 0) {
-    throw new InputError(`${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} not set on ${state.name}`, {
-      hint: "adopt names variables that already hold sealed values",
-    });
-  }
+  if (missing.length > 0) throw notSet(missing, state.name);
   const manifest = parseManifest(state.variables[MANIFEST_VAR]);
-  const alreadySealed = req.names.filter((n) => manifest.includes(n));
+  const alreadySealed = [...new Set(req.names.filter((n) => manifest.includes(n)))].sort();
   const toAdopt = [...new Set(req.names.filter((n) => !manifest.includes(n)))].sort();
   const source = new KmsKeySource(deps.kms());
-  const keys = await mapLimit(toAdopt, 8, async (name) => {
-    // The plaintext is not kept: only the key that opened it.
-    const { keyArn } = await openValue(source, state.name, state.variables[name] as string, name);
+  /** Sealed value → the key that opened it; only values that opened are kept (the plaintext is not). */
+  const verified = new Map<string, string>();
+  const verify = async (fn: string, name: string, value: string): Promise<string> => {
+    const known = verified.get(`${name}\u0000${value}`);
+    if (known) return known;
+    const { keyArn } = await openValue(source, fn, value, name);
+    verified.set(`${name}\u0000${value}`, keyArn);
     return keyArn;
-  });
+  };
+  const keysOf = async (s: FunctionState) => mapLimit(toAdopt, 8, (n) => verify(s.name, n, s.variables[n] as string));
+  const keys = await keysOf(state);
   const base = {
     functionName: state.name,
     functionArn: state.arn,
@@ -62,13 +84,15 @@ export async function adopt(deps: AwsDeps, req: AdoptRequest): Promise<AdoptResu
     alreadySealed,
     keys: Object.fromEntries(toAdopt.map((n, i) => [n, keys[i] as string])),
   };
-  if (toAdopt.length === 0) return { ...base, revisionId: state.revisionId };
+  if (toAdopt.length === 0) return { ...base, written: false, live: true, revisionId: state.revisionId };
   await confirmOrAbort(req.confirm, { functionName: state.name, names: toAdopt });
-  const originals = Object.fromEntries(toAdopt.map((n) => [n, state.variables[n] as string]));
-  const plan = (s: FunctionState) => {
-    assertUnchanged(s, originals, "adopt");
-    return { variables: mergeEnvironment(s.variables, { sealed: originals }) };
+  const planner = async (s: FunctionState): Promise<EnvironmentUpdate> => {
+    const gone = toAdopt.filter((n) => !(n in s.variables));
+    if (gone.length > 0) throw notSet(gone, s.name, " any more (removed while adopt ran)");
+    await keysOf(s);
+    const current = Object.fromEntries(toAdopt.map((n) => [n, s.variables[n] as string]));
+    return { variables: mergeEnvironment(s.variables, { sealed: current }) };
   };
-  const result = await writeEnvironment(deps.lambda(), state, plan);
-  return { ...base, revisionId: result.revisionId };
+  const result = await writeEnvironment(deps.lambda(), state, planner, { ...deps.writeOptions, command: "adopt" });
+  return { ...base, written: result.written !== null, live: result.live, notLiveReason: result.notLiveReason, revisionId: result.revisionId };
 }

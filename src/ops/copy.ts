@@ -2,7 +2,8 @@
  * `copy`: copy sealed values from one function to another, re-bound to the target's encryption context.
  * Per-variable values go through KMS ReEncrypt (Source/DestinationEncryptionContext; the plaintext never leaves
  * KMS). Bundled entries are one ciphertext, so they are opened in memory and re-sealed for the target.
- * This is the fix for "renamed or copied function, now InvalidCiphertextException".
+ * This is the fix for "renamed or copied function, now InvalidCiphertextException". The source is read once; the
+ * target is re-read and the change re-planned on every retry.
  * @module
  */
 import { InputError } from "../core/errors.js";
@@ -13,11 +14,13 @@ import { mergeEnvironment, type EnvChange } from "../core/merge.js";
 import type { EnvDiff } from "../core/diff.js";
 import { KmsKeySource } from "../kms/source.js";
 import { assertSealingKey, describeKey } from "../kms/keys.js";
-import { readFunction, writeEnvironment, type FunctionState } from "../lambda/config.js";
+import { assertEnvironmentReadable, readFunction, type FunctionState } from "../lambda/config.js";
+import { writeEnvironment, type EnvironmentUpdate } from "../lambda/write.js";
 import type { AwsDeps } from "./deps.js";
 import { confirmOrAbort } from "./guard.js";
-import { mapLimit, openValue, sealValues } from "./sealing.js";
-import { openBundle, sealBundle, type OpenedBundle } from "./bundle.js";
+import { mapLimit } from "./sealing.js";
+import { KmsCache } from "./cache.js";
+import type { OpenedBundle } from "./bundle.js";
 import { describeChange } from "./describe.js";
 
 /** What to copy. */
@@ -46,6 +49,9 @@ export interface CopyResult {
   readonly diff: EnvDiff;
   readonly dryRun: boolean;
   readonly written: boolean;
+  /** True when `LastUpdateStatus: Successful` was seen after the write. */
+  readonly live: boolean;
+  readonly notLiveReason?: string | undefined;
   readonly revisionId: string | undefined;
 }
 
@@ -61,70 +67,103 @@ async function resolveTargetKey(deps: AwsDeps, req: CopyRequest, src: FunctionSt
   return key.arn;
 }
 
-/** Copy sealed values from `req.from` into `req.to`. */
+interface PlannedCopy {
+  update: EnvironmentUpdate;
+  bundleBefore: Record<string, string> | undefined;
+  bundleAfter: Record<string, string> | undefined;
+}
+
+/**
+ * Copy sealed values from `req.from` into `req.to`.
+ *
+ * @example
+ * ```ts
+ * await copy(lazyDeps({}), { from: "orders-api-old", to: "orders-api", names: ["DB_PASSWORD"] });
+ * ```
+ */
 export async function copy(deps: AwsDeps, req: CopyRequest): Promise<CopyResult> {
   functionNameOf(req.from);
   functionNameOf(req.to);
   const lambda = deps.lambda();
   const [src, dst] = await Promise.all([readFunction(lambda, req.from), readFunction(lambda, req.to)]);
   if (src.arn === dst.arn) throw new InputError("--from and --to are the same function", { hint: "copy to another function" });
+  assertEnvironmentReadable(src, "copy");
+  assertEnvironmentReadable(dst, "copy");
   const source = new KmsKeySource(deps.kms());
+  const cache = new KmsCache(source);
   const srcManifest = parseManifest(src.variables[MANIFEST_VAR]).filter((n) => n in src.variables);
-  const srcBundle =
-    src.variables[BUNDLE_VAR] !== undefined ? await openBundle(source, src.name, src.variables[BUNDLE_VAR], "copying bundled secrets") : undefined;
+  const srcBundle = src.variables[BUNDLE_VAR] !== undefined ? await cache.openBundle(src.name, src.variables[BUNDLE_VAR], "copying bundled secrets") : undefined;
   const available = new Set([...srcManifest, ...Object.keys(srcBundle?.entries ?? {})]);
-  if (available.size === 0) throw new InputError(`${src.name} has nothing sealed to copy`, { hint: "check --from; see `envseal show`" });
+  if (available.size === 0) throw new InputError(`${src.name} has nothing sealed to copy`, { hint: `see \`envseal show --function ${src.name}\`` });
   const names = req.names && req.names.length > 0 ? [...new Set(req.names)].sort() : [...available].sort();
   const missing = names.filter((n) => !available.has(n));
   if (missing.length > 0) {
     throw new InputError(`${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} not sealed on ${src.name}`, {
-      hint: "copy copies sealed values only; see `envseal show --function " + src.name + "`",
-    });
-  }
-  const dstBundle =
-    dst.variables[BUNDLE_VAR] !== undefined ? await openBundle(source, dst.name, dst.variables[BUNDLE_VAR], "copying into a function with a bundle") : undefined;
-  const taken = names.filter((n) => n in dst.variables || n in (dstBundle?.entries ?? {}));
-  if (taken.length > 0 && !req.overwrite) {
-    throw new InputError(`${taken.join(", ")} already ${taken.length === 1 ? "exists" : "exist"} on ${dst.name}`, {
-      hint: "pass --overwrite to replace, or name only the others",
+      hint: `copy copies sealed values only; see \`envseal show --function ${src.name}\``,
     });
   }
   const keyArn = await resolveTargetKey(deps, req, src, dst, srcBundle);
-  const fromCtx = encryptionContext(src.name);
-  const toCtx = encryptionContext(dst.name);
   const perVariable = names.filter((n) => srcManifest.includes(n) && !(srcBundle && n in srcBundle.entries));
   const bundled = names.filter((n) => !perVariable.includes(n));
+  const fromCtx = encryptionContext(src.name);
+  const toCtx = encryptionContext(dst.name);
+  // What the source holds is read once; plaintext only for what has to be re-sealed in memory.
+  let rebound: Record<string, string> | undefined;
+  const reboundValues = async () =>
+    (rebound ??= Object.fromEntries(
+      await mapLimit(perVariable, 8, async (n) => {
+        const out = await source.reseal(decodeSealed(src.variables[n] as string, n), fromCtx, keyArn, toCtx).catch((err: unknown) => {
+          if (err instanceof Error && !err.message.startsWith(`${n}:`)) err.message = `${n}: ${err.message}`;
+          throw err;
+        });
+        return [n, encodeSealed(out.ciphertext)] as const;
+      }),
+    ));
+  const plaintextOf = async (n: string): Promise<string> =>
+    perVariable.includes(n) ? cache.openValue(src.name, src.variables[n] as string, n) : (srcBundle!.entries[n] as string);
 
-  let change: EnvChange;
-  let bundleAfter: Record<string, string> | undefined;
-  if (dstBundle) {
-    const opened = await mapLimit(perVariable, 8, async (n) => (await openValue(source, src.name, src.variables[n] as string, n)).plaintext);
-    bundleAfter = { ...dstBundle.entries };
-    perVariable.forEach((n, i) => (bundleAfter![n] = opened[i] as string));
-    for (const n of bundled) bundleAfter[n] = srcBundle!.entries[n] as string;
-    change = { bundle: await sealBundle(source, keyArn, dst.name, bundleAfter), remove: names.filter((n) => n in dst.variables) };
-  } else {
-    const rebound = await mapLimit(perVariable, 8, async (n) => {
-      const out = await source.reseal(decodeSealed(src.variables[n] as string, n), fromCtx, keyArn, toCtx).catch((err: unknown) => {
-        if (err instanceof Error) err.message = `${n}: ${err.message}`;
-        throw err;
+  const planner = async (d: FunctionState, first: boolean): Promise<PlannedCopy> => {
+    const dstBundle = d.variables[BUNDLE_VAR] !== undefined ? await cache.openBundle(d.name, d.variables[BUNDLE_VAR], "copying into a function with a bundle") : undefined;
+    const taken = names.filter((n) => n in d.variables || n in (dstBundle?.entries ?? {}));
+    if (taken.length > 0 && !req.overwrite && first) {
+      throw new InputError(`${taken.join(", ")} already ${taken.length === 1 ? "exists" : "exist"} on ${d.name}`, {
+        hint: "pass --overwrite to replace, or name only the others",
       });
-      return encodeSealed(out.ciphertext);
-    });
-    const fromBundle = Object.fromEntries(bundled.map((n) => [n, srcBundle!.entries[n] as string]));
-    const sealed = { ...Object.fromEntries(perVariable.map((n, i) => [n, rebound[i] as string])), ...(bundled.length ? await sealValues(source, keyArn, dst.name, fromBundle) : {}) };
-    change = { sealed };
-  }
-  const plan = (s: FunctionState) => {
-    const variables = mergeEnvironment(s.variables, change);
+    }
+    let change: EnvChange;
+    let bundleAfter: Record<string, string> | undefined;
+    if (dstBundle) {
+      bundleAfter = { ...dstBundle.entries };
+      for (const n of names) bundleAfter[n] = await plaintextOf(n);
+      change = { bundle: await cache.sealBundle(keyArn, d.name, bundleAfter), remove: names.filter((n) => n in d.variables) };
+    } else {
+      const fromBundle = Object.fromEntries(bundled.map((n) => [n, srcBundle!.entries[n] as string]));
+      const sealed = { ...(await reboundValues()), ...(bundled.length ? await cache.seal(keyArn, d.name, fromBundle) : {}) };
+      change = { sealed };
+    }
+    const variables = mergeEnvironment(d.variables, change);
     assertWithinLimit(variables);
-    return { variables };
+    return { update: { variables }, bundleBefore: dstBundle?.entries, bundleAfter: bundleAfter ?? dstBundle?.entries };
   };
-  const after = plan(dst).variables;
-  const diff = describeChange(dst.variables, after, dstBundle?.entries, bundleAfter ?? dstBundle?.entries);
+
+  const first = await planner(dst, true);
+  const diff = describeChange(dst.variables, first.update.variables, first.bundleBefore, first.bundleAfter);
   const base = { from: src.name, to: dst.name, toArn: dst.arn, names, keyArn, diff };
-  if (req.dryRun) return { ...base, dryRun: true, written: false, revisionId: dst.revisionId };
+  if (req.dryRun) return { ...base, dryRun: true, written: false, live: true, revisionId: dst.revisionId };
   await confirmOrAbort(req.confirm, { functionName: dst.name, diff });
-  const result = await writeEnvironment(lambda, dst, plan);
-  return { ...base, dryRun: false, written: true, revisionId: result.revisionId };
+  // A name that appears on the target while copy runs is another writer's: on a retry it is not overwritten silently.
+  const result = await writeEnvironment(
+    lambda,
+    dst,
+    async (d) => {
+      if (d === dst) return first.update;
+      const fresh = names.filter((n) => n in d.variables && d.variables[n] !== first.update.variables[n] && !(n in dst.variables));
+      if (fresh.length > 0 && !req.overwrite) {
+        throw new InputError(`${fresh.join(", ")} appeared on ${d.name} while copy ran`, { hint: "check the target, then run copy again (with --overwrite to replace)" });
+      }
+      return (await planner(d, false)).update;
+    },
+    { ...deps.writeOptions, command: "copy" },
+  );
+  return { ...base, dryRun: false, written: result.written !== null, live: result.live, notLiveReason: result.notLiveReason, revisionId: result.revisionId };
 }

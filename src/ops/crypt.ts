@@ -33,7 +33,7 @@ export interface EncryptResult {
 export async function encrypt(deps: AwsDeps, req: EncryptRequest): Promise<EncryptResult> {
   const functionName = functionNameOf(req.functionName);
   const names = Object.keys(req.values);
-  if (names.length === 0) throw new InputError("nothing to encrypt", { hint: "give NAME=VALUE, NAME or --env-file PATH" });
+  if (names.length === 0) throw new InputError("nothing to encrypt", { hint: "give NAME=VALUE, NAME or --dotenv PATH" });
   for (const name of names) assertSettableName(name);
   const key = await describeKey(deps.kms(), req.key);
   assertSealingKey(key);

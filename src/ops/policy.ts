@@ -9,6 +9,7 @@ import { InputError } from "../core/errors.js";
 import { describeKey } from "../kms/keys.js";
 import { readFunction } from "../lambda/config.js";
 import type { AwsDeps } from "./deps.js";
+import { DEPLOYER_COMMANDS, actionsFor } from "./permissions.js";
 
 /** An IAM policy statement. */
 export interface Statement {
@@ -26,6 +27,42 @@ export interface PolicyDocument {
   Statement: Statement[];
 }
 
+/**
+ * The deployer's policy, derived from {@link COMMAND_PERMISSIONS} for every command a deployer runs on one function:
+ * the sealing key's actions bound to the function's encryption context, DescribeKey (which carries no context),
+ * the at-rest key's actions through Lambda only (`kms:ViaService`), and the function's read and write.
+ *
+ * @example
+ * ```ts
+ * deployerPolicy({ keyArn, atRestKeyArn: keyArn, functionArn, region: "eu-west-1", condition }).Statement.length; // 4
+ * ```
+ */
+export function deployerPolicy(p: {
+  keyArn: string;
+  atRestKeyArn: string;
+  functionArn: string;
+  region: string;
+  condition: Record<string, Record<string, string>>;
+}): PolicyDocument {
+  const sealing = actionsFor(DEPLOYER_COMMANDS, "sealingKey");
+  const one = (actions: string[]) => (actions.length === 1 ? (actions[0] as string) : actions);
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      { Sid: "EnvsealDescribeKey", Effect: "Allow", Action: "kms:DescribeKey", Resource: p.keyArn },
+      { Sid: "EnvsealSealedValues", Effect: "Allow", Action: one(sealing.filter((a) => a !== "kms:DescribeKey")), Resource: p.keyArn, Condition: p.condition },
+      {
+        Sid: "EnvsealAtRestKeyThroughLambda",
+        Effect: "Allow",
+        Action: one(actionsFor(DEPLOYER_COMMANDS, "atRestKey").filter((a) => a !== "kms:DescribeKey")),
+        Resource: p.atRestKeyArn,
+        Condition: { StringEquals: { "kms:ViaService": `lambda.${p.region}.amazonaws.com` } },
+      },
+      { Sid: "EnvsealReadWriteFunction", Effect: "Allow", Action: one(actionsFor(DEPLOYER_COMMANDS, "function")), Resource: p.functionArn },
+    ],
+  };
+}
+
 /** What `policy` prints. */
 export interface PolicyResult {
   readonly functionName: string;
@@ -38,7 +75,7 @@ export interface PolicyResult {
   readonly executionRolePolicy: PolicyDocument;
   /** Add to the key policy of the key. */
   readonly keyPolicyStatement: Statement;
-  /** For whoever runs `envseal push` (CI, a developer). */
+  /** For whoever runs envseal's writing commands on this function (CI, a developer): derived from `permissions.ts`. */
   readonly deployerPolicy: PolicyDocument;
 }
 
@@ -90,25 +127,6 @@ export async function policy(deps: AwsDeps, req: { functionName: string; key: st
       Resource: "*",
       Condition: onlyThisFunction,
     },
-    deployerPolicy: {
-      Version: "2012-10-17",
-      Statement: [
-        { Sid: "EnvsealDescribeKey", Effect: "Allow", Action: "kms:DescribeKey", Resource: key.arn },
-        { Sid: "EnvsealSeal", Effect: "Allow", Action: "kms:Encrypt", Resource: key.arn, Condition: onlyThisFunction },
-        {
-          Sid: "EnvsealAtRestKey",
-          Effect: "Allow",
-          Action: "kms:CreateGrant",
-          Resource: key.arn,
-          Condition: { StringEquals: { "kms:ViaService": `lambda.${f.region}.amazonaws.com` } },
-        },
-        {
-          Sid: "EnvsealWriteFunction",
-          Effect: "Allow",
-          Action: ["lambda:GetFunctionConfiguration", "lambda:UpdateFunctionConfiguration"],
-          Resource: functionArn,
-        },
-      ],
-    },
+    deployerPolicy: deployerPolicy({ keyArn: key.arn, atRestKeyArn: fn.kmsKeyArn ?? key.arn, functionArn, region: f.region, condition: onlyThisFunction }),
   };
 }

@@ -4,26 +4,26 @@
  * @module
  */
 import { InputError } from "../core/errors.js";
-import { ENV_LIMIT_BYTES, assertSettableName, assertWithinLimit, envSize } from "../core/limits.js";
+import { assertSettableName, envSize } from "../core/limits.js";
+import { describeChange } from "./describe.js";
 import { isEmptyDiff, type EnvDiff } from "../core/diff.js";
-import { mergeEnvironment, type EnvChange } from "../core/merge.js";
-import { BUNDLE_VAR, MANIFEST_VAR, parseManifest } from "../core/manifest.js";
 import { functionNameOf } from "../core/format.js";
-import { KmsKeySource } from "../kms/source.js";
 import { assertKeyEnabled, assertSealingKey, describeKey, type KeyInfo } from "../kms/keys.js";
-import { readFunction, writeEnvironment, type FunctionState } from "../lambda/config.js";
+import { assertEnvironmentReadable, atRestLabel, readFunction } from "../lambda/config.js";
+import { writeEnvironment } from "../lambda/write.js";
 import type { AwsDeps } from "./deps.js";
 import { confirmOrAbort } from "./guard.js";
-import { mapLimit, openValue, sealValues } from "./sealing.js";
-import { openBundle, sealBundle } from "./bundle.js";
-import { estimateAsBundle, sealingOverhead } from "./estimate.js";
-import { describeChange } from "./describe.js";
+import { pushPlanner } from "./push-plan.js";
+
 
 /** What to push. */
 export interface PushRequest {
   /** Function name or ARN. */
   functionName: string;
-  /** Sealing key (`--key`); required when `secrets` is not empty. */
+  /**
+   * Sealing key (`--key`). Default: the function's customer managed at-rest key (`KMSKeyArn`), else the key of its
+   * bundle; push refuses to seal when there is neither.
+   */
   key?: string | undefined;
   /** Values to seal, name → plaintext. */
   secrets: Readonly<Record<string, string>>;
@@ -62,17 +62,23 @@ export interface PushPreview {
 /** What a push did. */
 export interface PushResult extends PushPreview {
   readonly dryRun: boolean;
-  /** True when UpdateFunctionConfiguration was called and the update is live. */
+  /** True when UpdateFunctionConfiguration was called and the change is in place. */
   readonly written: boolean;
+  /** True when `LastUpdateStatus: Successful` was seen after the write (or nothing was written). */
+  readonly live: boolean;
+  /** Why the update is not confirmed live, when `live` is false. */
+  readonly notLiveReason?: string | undefined;
   readonly revisionId: string | undefined;
 }
 
-/** The at-rest key spelled for people: the ARN, or `aws/lambda`. */
-export function atRestLabel(kmsKeyArn: string | undefined): string {
-  return kmsKeyArn ? kmsKeyArn : "aws/lambda";
-}
-
-/** Check names and overlaps of a request before any AWS call. */
+/**
+ * Check names and overlaps of a request before any AWS call.
+ *
+ * @example
+ * ```ts
+ * validatePushRequest({ functionName: "api", secrets: { AWS_REGION: "x" } }); // throws: reserved by Lambda
+ * ```
+ */
 export function validatePushRequest(req: PushRequest): void {
   functionNameOf(req.functionName);
   const plain = req.plain ?? {};
@@ -82,12 +88,7 @@ export function validatePushRequest(req: PushRequest): void {
   }
   if (Object.keys(req.secrets).length + Object.keys(plain).length === 0 && req.bundle === undefined && req.atRestKey === undefined) {
     throw new InputError("nothing to push", {
-      hint: "give NAME=VALUE, NAME, --env-file PATH or --plain NAME=VALUE (or --at-rest-key K alone to change the at-rest key)",
-    });
-  }
-  if (Object.keys(req.secrets).length > 0 && !req.key) {
-    throw new InputError("push needs --key to seal values", {
-      hint: "pass --key with a customer managed KMS key (alias/NAME, key id or ARN)",
+      hint: "give NAME=VALUE, NAME, --dotenv PATH or --plain NAME=VALUE (or --at-rest-key K alone to change the at-rest key)",
     });
   }
   if (req.atRestOnly && req.bundle) {
@@ -107,75 +108,16 @@ async function resolveAtRest(deps: AwsDeps, req: PushRequest, sealingKey: KeyInf
   return undefined;
 }
 
-/** The change to apply, with what the preview needs to describe it. */
-interface Planned {
-  change: EnvChange;
-  storage: "variables" | "bundle";
-  bundleBefore: Readonly<Record<string, string>> | undefined;
-  bundleAfter: Readonly<Record<string, string>> | undefined;
-  sealingKeyArn: string | undefined;
-  /** Sealing overhead in bytes (ciphertext − plaintext) when measured. */
-  overhead: number | undefined;
-}
-
-async function planChange(deps: AwsDeps, req: PushRequest, key: KeyInfo | undefined, state: FunctionState): Promise<Planned> {
-  const source = new KmsKeySource(deps.kms());
-  const vars = state.variables;
-  const manifest = parseManifest(vars[MANIFEST_VAR]).filter((n) => n in vars);
-  const hasBundle = vars[BUNDLE_VAR] !== undefined;
-  const storage = req.bundle === true ? "bundle" : req.bundle === false ? "variables" : hasBundle ? "bundle" : "variables";
-  const plain = req.atRestOnly ? { ...req.secrets, ...(req.plain ?? {}) } : { ...(req.plain ?? {}) };
-  const secrets = req.atRestOnly ? {} : req.secrets;
-  const opened = hasBundle ? await openBundle(source, state.name, vars[BUNDLE_VAR] as string, "changing a function that has a bundle") : undefined;
-  const sealKey = key?.manager === "CUSTOMER" ? key.arn : opened?.keyArn;
-
-  if (storage === "bundle") {
-    const moveIn = req.bundle === true ? manifest : [];
-    const movedValues = await mapLimit(moveIn, 8, async (n) => (await openValue(source, state.name, vars[n] as string, n)).plaintext);
-    const entries: Record<string, string> = { ...(opened?.entries ?? {}) };
-    moveIn.forEach((n, i) => (entries[n] = movedValues[i] as string));
-    Object.assign(entries, secrets);
-    for (const n of Object.keys(plain)) delete entries[n];
-    const touched = Object.keys(secrets).length > 0 || moveIn.length > 0 || Object.keys(plain).some((n) => n in (opened?.entries ?? {}));
-    let bundle: string | null | undefined;
-    if (!touched) bundle = undefined;
-    else if (Object.keys(entries).length === 0) bundle = null;
-    else {
-      if (!sealKey) throw new InputError("sealing the bundle needs --key", { hint: "pass --key with a customer managed KMS key" });
-      bundle = await sealBundle(source, sealKey, state.name, entries);
-    }
-    // A name that moves into the bundle leaves the variables, whether it was sealed there or plain.
-    const remove = [...new Set([...moveIn, ...Object.keys(secrets).filter((n) => n in vars)])];
-    return {
-      change: { plain, remove, bundle },
-      storage,
-      bundleBefore: opened?.entries,
-      bundleAfter: bundle === undefined ? opened?.entries : entries,
-      sealingKeyArn: touched && bundle ? sealKey : undefined,
-      overhead: undefined,
-    };
-  }
-
-  const moveOut = opened ? Object.fromEntries(Object.entries(opened.entries).filter(([n]) => !(n in plain))) : {};
-  const toSeal = { ...moveOut, ...secrets };
-  if (Object.keys(toSeal).length > 0 && !sealKey) {
-    throw new InputError("sealing needs --key", { hint: "pass --key with a customer managed KMS key" });
-  }
-  const sealed = Object.keys(toSeal).length > 0 ? await sealValues(source, sealKey as string, state.name, toSeal) : {};
-  return {
-    change: { sealed, plain, ...(hasBundle ? { bundle: null } : {}) },
-    storage,
-    bundleBefore: opened?.entries,
-    bundleAfter: undefined,
-    sealingKeyArn: Object.keys(sealed).length > 0 ? sealKey : undefined,
-    overhead: sealingOverhead(toSeal, sealed),
-  };
-}
-
 /**
  * Seal and write. Order: validate → DescribeKey → GetFunctionConfiguration → open the bundle if there is one →
- * Encrypt (parallel, or once for a bundle) → size check → confirm → UpdateFunctionConfiguration (RevisionId;
- * re-merge on 412) → wait until Successful. Nothing is written when any step before the update fails.
+ * Encrypt (parallel, or once for a bundle) → size check → confirm → UpdateFunctionConfiguration (RevisionId; on 412
+ * re-read and re-plan, re-sealing the bundle from the fresh state) → wait until Successful. Nothing is written when any
+ * step before the update fails.
+ *
+ * @example
+ * ```ts
+ * await push(lazyDeps({ region: "eu-west-1" }), { functionName: "orders-api", key: "alias/app", secrets: { DB_PASSWORD: pw } });
+ * ```
  */
 export async function push(deps: AwsDeps, req: PushRequest): Promise<PushResult> {
   validatePushRequest(req);
@@ -187,36 +129,32 @@ export async function push(deps: AwsDeps, req: PushRequest): Promise<PushResult>
     } else assertSealingKey(key);
   }
   const state = await readFunction(deps.lambda(), req.functionName);
-  const kmsKeyArn = await resolveAtRest(deps, req, key);
-  const planned = await planChange(deps, req, key, state);
-
-  const plan = (s: FunctionState) => {
-    const variables = mergeEnvironment(s.variables, planned.change);
-    if (envSize(variables) > ENV_LIMIT_BYTES) {
-      const asBundle = planned.storage === "variables" ? estimateAsBundle(variables, planned.overhead) : undefined;
-      assertWithinLimit(
-        variables,
-        asBundle !== undefined && asBundle <= ENV_LIMIT_BYTES
-          ? `as one bundle it would take about ${asBundle} bytes: push with --bundle`
-          : undefined,
-      );
-    }
-    const keyChange = kmsKeyArn !== undefined && kmsKeyArn !== (s.kmsKeyArn ?? "") ? kmsKeyArn : undefined;
-    return { variables, kmsKeyArn: keyChange };
-  };
-  const first = plan(state);
+  assertEnvironmentReadable(state, "push");
+  const atRest = await resolveAtRest(deps, req, key);
+  const planner = pushPlanner({ deps, req, key, atRest });
+  const first = await planner(state);
   const preview: PushPreview = {
     functionName: state.name,
     functionArn: state.arn,
-    diff: describeChange(state.variables, first.variables, planned.bundleBefore, planned.bundleAfter),
-    bytes: envSize(first.variables),
-    atRestKey: atRestLabel(first.kmsKeyArn === undefined ? state.kmsKeyArn : first.kmsKeyArn),
-    sealingKeyArn: planned.sealingKeyArn,
-    storage: planned.storage,
+    diff: describeChange(state.variables, first.update.variables, first.bundleBefore, first.bundleAfter),
+    bytes: envSize(first.update.variables),
+    atRestKey: atRestLabel(first.update.kmsKeyArn === undefined ? state.kmsKeyArn : first.update.kmsKeyArn),
+    sealingKeyArn: first.sealingKeyArn,
+    storage: first.storage,
   };
-  const nothingToDo = isEmptyDiff(preview.diff) && first.kmsKeyArn === undefined;
-  if (req.dryRun || nothingToDo) return { ...preview, dryRun: Boolean(req.dryRun), written: false, revisionId: state.revisionId };
+  const nothingToDo = isEmptyDiff(preview.diff) && first.update.kmsKeyArn === undefined;
+  if (req.dryRun || nothingToDo) return { ...preview, dryRun: Boolean(req.dryRun), written: false, live: true, revisionId: state.revisionId };
   await confirmOrAbort(req.confirm, preview);
-  const result = await writeEnvironment(deps.lambda(), state, plan);
-  return { ...preview, dryRun: false, written: result.written !== null, revisionId: result.revisionId };
+  const result = await writeEnvironment(deps.lambda(), state, async (s) => (s === state ? first : await planner(s)).update, {
+    ...deps.writeOptions,
+    command: "push",
+  });
+  return {
+    ...preview,
+    dryRun: false,
+    written: result.written !== null,
+    live: result.live,
+    notLiveReason: result.notLiveReason,
+    revisionId: result.revisionId,
+  };
 }

@@ -7,10 +7,9 @@ import { ENV_LIMIT_BYTES, envSize } from "../core/limits.js";
 import { BUNDLE_VAR, MANIFEST_VAR, parseManifest } from "../core/manifest.js";
 import type { VariableKind } from "../core/diff.js";
 import { KmsKeySource } from "../kms/source.js";
-import { readFunction } from "../lambda/config.js";
+import { atRestLabel, readFunction, unreadableReason } from "../lambda/config.js";
 import type { AwsDeps } from "./deps.js";
 import { mapLimit, openValue } from "./sealing.js";
-import { atRestLabel } from "./push.js";
 import { openBundle } from "./bundle.js";
 import { AwsError } from "../core/errors.js";
 
@@ -42,15 +41,30 @@ export interface ShowResult {
   readonly atRestKey: string;
   /** Names the manifest lists that the environment lacks. */
   readonly missingSealed: readonly string[];
-  /** `Environment.Error` code, if Lambda reports one. */
-  readonly environmentError: string | undefined;
+
   /** Set when the bundle exists but could not be opened to list its names. */
   readonly bundleNote: string | undefined;
 }
 
-/** Read and describe a function's environment. */
+/**
+ * Read and describe a function's environment. Throws {@link AwsError} (exit 3) when Lambda could not decrypt it for
+ * the caller: an empty list would say "no variables", which is not what the function holds.
+ *
+ * @example
+ * ```ts
+ * const r = await show(lazyDeps({}), { functionName: "orders-api" });
+ * ```
+ */
 export async function show(deps: AwsDeps, req: ShowRequest): Promise<ShowResult> {
   const state = await readFunction(deps.lambda(), req.functionName);
+  const unreadable = unreadableReason(state);
+  if (unreadable) {
+    throw new AwsError(`the variables of ${state.name} could not be read: ${unreadable}`, {
+      code: "EnvironmentUnreadable",
+      operation: "kms:Decrypt",
+      hint: `grant your identity kms:Decrypt on ${atRestLabel(state.kmsKeyArn)} (see \`envseal policy\`)`,
+    });
+  }
   const vars = state.variables;
   const manifest = parseManifest(vars[MANIFEST_VAR]);
   const names = Object.keys(vars).sort();
@@ -74,7 +88,6 @@ export async function show(deps: AwsDeps, req: ShowRequest): Promise<ShowResult>
     limit: ENV_LIMIT_BYTES,
     atRestKey: atRestLabel(state.kmsKeyArn),
     missingSealed: manifest.filter((n) => !(n in vars)),
-    environmentError: state.environmentError?.code,
     bundleNote: bundled.note,
   };
 }

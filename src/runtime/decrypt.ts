@@ -13,6 +13,7 @@ import { EnvsealError } from "../core/errors.js";
 import { tlsAgentOptions } from "../transport/tls.js";
 import { caBundle, kmsEndpointFromEnv } from "./env.js";
 import { DEFAULT_MAX_ATTEMPTS, DEFAULT_MAX_CONNECTIONS } from "./options.js";
+import { runtimeState } from "./state.js";
 
 /** Open one ciphertext blob bound to `context`; rejects with the transport's own error (mapped by the caller). */
 export type DecryptFn = (ciphertext: Uint8Array, context: Readonly<Record<string, string>>, signal: AbortSignal) => Promise<Uint8Array>;
@@ -27,7 +28,6 @@ export interface DefaultClientSettings {
   maxConnections?: number;
 }
 
-let defaultClient: Promise<KMSClient> | undefined;
 
 type KmsModule = typeof import("@aws-sdk/client-kms");
 let kmsModule: Promise<KmsModule> | undefined;
@@ -45,21 +45,18 @@ async function importKms(): Promise<KmsModule> {
 
 async function createDefaultClient(settings: DefaultClientSettings): Promise<KMSClient> {
   const endpoint = kmsEndpointFromEnv();
-  const [{ KMSClient }, { NodeHttpHandler }, https, http] = await Promise.all([
-    importKms(),
-    import("@smithy/node-http-handler"),
-    import("node:https"),
-    import("node:http"),
-  ]);
+  const [{ KMSClient }, https, http] = await Promise.all([importKms(), import("node:https"), import("node:http")]);
   const ca = caBundle();
-  const requestHandler = new NodeHttpHandler({
+  // The SDK builds its own NodeHttpHandler from these options: the runtime imports nothing but @aws-sdk/client-kms
+  // (which Lambda ships), so a bundled handler never carries @smithy/node-http-handler's CommonJS requires.
+  const requestHandler = {
     httpsAgent: new https.Agent(tlsAgentOptions({ maxSockets: settings.maxConnections ?? DEFAULT_MAX_CONNECTIONS, ...(ca !== undefined ? { ca } : {}) })),
     // Only ever used for a loopback emulator: checkEndpoint refuses plain http anywhere else.
     httpAgent: new http.Agent({ keepAlive: true, maxSockets: settings.maxConnections ?? DEFAULT_MAX_CONNECTIONS }),
     connectionTimeout: settings.timeoutMs,
     requestTimeout: settings.timeoutMs,
     throwOnRequestTimeout: true,
-  });
+  };
   return new KMSClient({
     ...(endpoint ? { endpoint } : {}),
     maxAttempts: settings.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
@@ -69,17 +66,19 @@ async function createDefaultClient(settings: DefaultClientSettings): Promise<KMS
 
 /** The process-wide default client, created on first use; a failed creation is not kept. */
 export function defaultKmsClient(settings: DefaultClientSettings): Promise<KMSClient> {
-  defaultClient ??= createDefaultClient(settings).catch((err: unknown) => {
-    defaultClient = undefined;
+  const state = runtimeState();
+  const client = (state.sdkClient ??= createDefaultClient(settings).catch((err: unknown) => {
+    state.sdkClient = undefined;
     throw err;
-  });
-  return defaultClient;
+  }));
+  return client;
 }
 
 /** Forget the default client (and close its sockets). For tests, through `resetSecrets`. */
 export function resetDefaultClient(): void {
-  const pending = defaultClient;
-  defaultClient = undefined;
+  const state = runtimeState();
+  const pending = state.sdkClient;
+  state.sdkClient = undefined;
   void pending?.then((c) => c.destroy(), () => undefined);
 }
 

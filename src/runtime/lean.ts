@@ -18,6 +18,7 @@ import { caBundle, kmsEndpointFromEnv } from "./env.js";
 import { explainTlsFailure, isTlsFailureCode } from "./errors.js";
 import { DEFAULT_MAX_ATTEMPTS, DEFAULT_MAX_CONNECTIONS } from "./options.js";
 import { type Credentials, signPost } from "./sigv4.js";
+import { runtimeState } from "./state.js";
 
 /** Where and as whom the lean path talks to KMS. */
 export interface LeanTarget {
@@ -65,7 +66,6 @@ interface Transport {
   request: typeof import("node:https").request;
   httpRequest: typeof import("node:http").request;
 }
-let transport: Promise<Transport> | undefined;
 
 async function createTransport(settings: DefaultClientSettings): Promise<Transport> {
   const [https, http] = await Promise.all([import("node:https"), import("node:http")]);
@@ -81,17 +81,19 @@ async function createTransport(settings: DefaultClientSettings): Promise<Transpo
 }
 
 function leanTransport(settings: DefaultClientSettings): Promise<Transport> {
-  transport ??= createTransport(settings).catch((err: unknown) => {
-    transport = undefined;
+  const state = runtimeState();
+  state.leanTransport ??= createTransport(settings).catch((err: unknown) => {
+    state.leanTransport = undefined;
     throw err;
   });
-  return transport;
+  return state.leanTransport as Promise<Transport>;
 }
 
 /** Forget the lean transport and close its sockets. For tests, through `resetSecrets`. */
 export function resetLeanTransport(): void {
-  const pending = transport;
-  transport = undefined;
+  const state = runtimeState();
+  const pending = state.leanTransport as Promise<Transport> | undefined;
+  state.leanTransport = undefined;
   void pending?.then(
     (t) => (t.https.destroy(), t.http.destroy()),
     () => undefined,
@@ -132,6 +134,11 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+/** True for an IPv4 or IPv6 address (brackets already removed). */
+export function isIpLiteral(host: string): boolean {
+  return /^\d{1,3}(\.\d{1,3}){3}$/.test(host) || host.includes(":");
+}
+
 /** Not signed (SigV4 leaves user-agent out); lets logs and the bench rig tell this path from the SDK's. */
 const USER_AGENT = "envseal-runtime-lean";
 
@@ -144,26 +151,30 @@ function post(t: Transport, target: LeanTarget, body: string, timeoutMs: number,
   const secure = url.protocol === "https:";
   const defaultPort = secure ? "443" : "80";
   const host = url.port && url.port !== defaultPort ? `${url.hostname}:${url.port}` : url.hostname;
+  const path = url.pathname || "/";
+  const hostname = url.hostname.replace(/^\[(.*)\]$/, "$1");
   const headers = signPost({
     credentials: target.credentials,
     region: target.region,
     service: "kms",
     host,
+    path,
     headers: { "content-type": "application/x-amz-json-1.1", "x-amz-target": "TrentService.Decrypt" },
     body,
   });
   return new Promise((resolve, reject) => {
     const req = (secure ? t.request : t.httpRequest)({
       protocol: url.protocol,
-      hostname: url.hostname.replace(/^\[(.*)\]$/, "$1"),
+      hostname,
       port: url.port || defaultPort,
-      path: url.pathname || "/",
+      path,
       method: "POST",
       agent: secure ? t.https : t.http,
       signal,
       timeout: timeoutMs,
       headers: { ...headers, "content-length": String(Buffer.byteLength(body)), "user-agent": USER_AGENT },
-      ...(secure ? { servername: url.hostname } : {}),
+      // SNI carries host names only (RFC 6066): never an IP literal.
+      ...(secure && !isIpLiteral(hostname) ? { servername: hostname } : {}),
     });
     req.on("timeout", () => req.destroy(Object.assign(new Error(`no answer from KMS within ${timeoutMs} ms`), { name: "TimeoutError" })));
     req.on("error", reject);

@@ -11,14 +11,12 @@ import { resetLeanTransport } from "./lean.js";
 import { openPlan } from "./open.js";
 import { DEFAULT_TIMEOUT_MS, type LoadSecretsOptions, type Secrets } from "./options.js";
 import { planUnseal } from "./plan.js";
+import { runtimeState, type CacheEntry } from "./state.js";
 
-interface Entry {
-  readonly promise: Promise<Secrets>;
-  /** Set once the promise resolved: warm calls return it without a timer or a KMS call. */
-  value?: Secrets;
-}
+type Entry = CacheEntry;
 
-const cache = new Map<string, Entry>();
+/** The process-wide cache, shared by every copy of the runtime (see state.ts). */
+const cache = runtimeState().cache;
 const EMPTY: Secrets = Object.freeze({});
 
 function keyOf(options: LoadSecretsOptions): string {

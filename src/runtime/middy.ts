@@ -1,11 +1,27 @@
 /**
  * `envseal/middy`: a middy middleware that opens the secrets before the handler runs. It needs nothing of middy at
- * import time (middy is an optional peer dependency): the middleware is a plain `{ before }` object.
+ * run time (middy is an optional peer dependency): the middleware is a plain `{ before }` object. Its types are
+ * middy's own (`MiddlewareObj`), so `middy().use(envsealMiddleware())` gives the handler a `context.secrets` typed
+ * as {@link Secrets} with middy 6 and 7 under `strict`.
  * @module
  */
+import type { MiddlewareObj, Request } from "@middy/core";
 import { loadSecrets } from "./load.js";
 import type { Secrets } from "./options.js";
-import { invocationTimeout, type LambdaContextLike, type WithSecretsOptions } from "./with-secrets.js";
+import { invocationTimeout, type WithSecretsOptions } from "./with-secrets.js";
+
+/** Lambda's context object, as middy types it. */
+export type LambdaContext = Request["context"];
+
+/**
+ * Lambda's context with the secrets under `K`.
+ *
+ * @example
+ * ```ts
+ * const handler = async (event: unknown, context: SecretsContext) => connect(context.secrets.DB_PASSWORD);
+ * ```
+ */
+export type SecretsContext<K extends string = "secrets"> = LambdaContext & { readonly [P in K]: Secrets };
 
 /**
  * Options of {@link envsealMiddleware}: those of `withSecrets`, plus where to put the result.
@@ -15,27 +31,13 @@ import { invocationTimeout, type LambdaContextLike, type WithSecretsOptions } fr
  * middy().use(envsealMiddleware({ contextKey: "vault", names: ["LEGACY_TOKEN"] }));
  * ```
  */
-export interface EnvsealMiddlewareOptions extends WithSecretsOptions {
+export interface EnvsealMiddlewareOptions<K extends string = "secrets"> extends WithSecretsOptions {
   /** Property of the Lambda `context` that receives the frozen secrets. Default: `"secrets"`. */
-  contextKey?: string;
+  contextKey?: K;
 }
 
 /**
- * The part of middy's request object the middleware touches.
- *
- * @example
- * ```ts
- * const request: MiddyRequestLike = { context: { getRemainingTimeInMillis: () => 3000 }, internal: {} };
- * await envsealMiddleware().before(request);
- * ```
- */
-export interface MiddyRequestLike {
-  context: LambdaContextLike & Record<string, unknown>;
-  internal?: Record<string, unknown>;
-}
-
-/**
- * A middy middleware object (structurally what `@middy/core` expects).
+ * The middleware: a middy `MiddlewareObj` whose context carries the secrets under `K`.
  *
  * @example
  * ```ts
@@ -43,9 +45,7 @@ export interface MiddyRequestLike {
  * middy().use(mw);
  * ```
  */
-export interface EnvsealMiddleware {
-  before: (request: MiddyRequestLike) => Promise<void>;
-}
+export type EnvsealMiddleware<K extends string = "secrets"> = MiddlewareObj<unknown, any, Error, SecretsContext<K>>;
 
 /**
  * Open the secrets in middy's `before` phase and set them on `context[contextKey]` (and `request.internal`, where
@@ -60,13 +60,14 @@ export interface EnvsealMiddleware {
  *   .handler(async (event, context) => query(context.secrets.DB_PASSWORD));
  * ```
  */
-export function envsealMiddleware(options: EnvsealMiddlewareOptions = {}): EnvsealMiddleware {
-  const contextKey = options.contextKey ?? "secrets";
+export function envsealMiddleware<K extends string = "secrets">(options: EnvsealMiddlewareOptions<K> = {}): EnvsealMiddleware<K> {
+  const contextKey = options.contextKey ?? ("secrets" as K);
   return {
+    name: "envseal",
     before: async (request) => {
       const secrets: Secrets = await loadSecrets({ ...options, timeoutMs: invocationTimeout(request.context, options) });
-      request.context[contextKey] = secrets;
-      if (request.internal) Object.assign(request.internal, secrets);
+      (request.context as unknown as Record<string, unknown>)[contextKey] = secrets;
+      if (request.internal) Object.assign(request.internal as Record<string, unknown>, secrets);
     },
   };
 }

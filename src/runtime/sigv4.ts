@@ -22,6 +22,8 @@ export interface SignInput {
   service: string;
   /** The `Host` header value (hostname, plus `:port` when not the scheme's default). */
   host: string;
+  /** The request path, as sent (percent-encoded, as `URL.pathname` gives it). Default: `/`. */
+  path?: string;
   /** Headers besides host, date, token and content hash; names in lower case. */
   headers: Readonly<Record<string, string>>;
   body: string;
@@ -44,13 +46,38 @@ function signingKey(secret: string, day: string, region: string, service: string
   return key;
 }
 
+/** RFC 3986 unreserved characters stay; everything else is percent-encoded (what SigV4 calls URI-encoding). */
+function uriEncode(text: string): string {
+  return encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+/**
+ * The canonical URI of SigV4 for services other than S3: the path normalized (empty, `.` and `..` segments removed) and
+ * URI-encoded once more on top of the encoding it was sent with.
+ *
+ * @example
+ * ```ts
+ * canonicalPath("/a/./b/../c d"); // "/a/c%2520d"
+ * ```
+ */
+export function canonicalPath(path: string): string {
+  const segments: string[] = [];
+  for (const segment of path.split("/")) {
+    if (segment === "" || segment === ".") continue;
+    if (segment === "..") segments.pop();
+    else segments.push(segment);
+  }
+  const normalized = `${path.startsWith("/") ? "/" : ""}${segments.join("/")}${segments.length > 0 && path.endsWith("/") ? "/" : ""}`;
+  return uriEncode(normalized).replace(/%2F/g, "/");
+}
+
 /** `20240102T030405Z` */
 export function amzDate(date: Date): string {
   return date.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
 }
 
 /**
- * Sign a `POST /` request: returns every header to send (the given ones plus host, `x-amz-date`,
+ * Sign a `POST` request to `path` (default `/`): returns every header to send (the given ones plus host, `x-amz-date`,
  * `x-amz-security-token`, `x-amz-content-sha256` and `authorization`).
  *
  * @example
@@ -68,7 +95,7 @@ export function signPost(input: SignInput): Record<string, string> {
   const names = Object.keys(headers).sort();
   const canonicalHeaders = names.map((n) => `${n}:${String(headers[n]).trim().replace(/\s+/g, " ")}\n`).join("");
   const signedHeaders = names.join(";");
-  const canonicalRequest = ["POST", "/", "", canonicalHeaders, signedHeaders, payloadHash].join("\n");
+  const canonicalRequest = ["POST", canonicalPath(input.path ?? "/"), "", canonicalHeaders, signedHeaders, payloadHash].join("\n");
   const scope = `${day}/${input.region}/${input.service}/aws4_request`;
   const stringToSign = ["AWS4-HMAC-SHA256", longDate, scope, sha256Hex(canonicalRequest)].join("\n");
   const signature = createHmac("sha256", signingKey(input.credentials.secretAccessKey, day, input.region, input.service)).update(stringToSign, "utf8").digest("hex");

@@ -9,9 +9,9 @@ import { readFileSync } from "node:fs";
 import { KMSClient } from "@aws-sdk/client-kms";
 import { LambdaClient } from "@aws-sdk/client-lambda";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
-import { InputError } from "../core/errors.js";
+import { ConfigError, InputError } from "../core/errors.js";
 import { annotateTlsRefusal } from "./probe.js";
-import { checkEndpoint, tlsAgentOptions } from "./tls.js";
+import { checkEndpoint, isLoopback, tlsAgentOptions } from "./tls.js";
 
 /** Connection and retry settings shared by every client (CLI global options). */
 export interface AwsOptions {
@@ -70,12 +70,20 @@ export function readCaBundle(options: AwsOptions): string | undefined {
 }
 
 /**
- * NodeHttpHandler that, when a handshake is refused, probes the peer once so the error can name what it offered
- * (see `probe.ts`). Requests themselves go through the policy agent unchanged.
+ * NodeHttpHandler that enforces the transport policy on the final request URL — whatever set the endpoint (a flag, an
+ * `AWS_ENDPOINT_URL*` variable, or `endpoint_url` in an AWS config profile, which the SDK reads on its own): plain HTTP
+ * is refused off loopback before anything is sent. When a handshake is refused, it probes the peer once so the error
+ * can name what it offered (see `probe.ts`).
  */
 export class PolicyHttpHandler extends NodeHttpHandler {
   override async handle(...args: Parameters<NodeHttpHandler["handle"]>): ReturnType<NodeHttpHandler["handle"]> {
     const [request, options] = args;
+    if (request.protocol !== "https:" && !(request.protocol === "http:" && isLoopback(request.hostname))) {
+      throw new ConfigError(
+        `the request would go to ${request.protocol}//${request.hostname} (an endpoint set by a flag, AWS_ENDPOINT_URL* or endpoint_url in the AWS config profile); envseal requires HTTPS`,
+        { code: "InsecureEndpoint", hint: "use an https:// endpoint (plain http is allowed only on 127.0.0.1 for local emulators)" },
+      );
+    }
     try {
       return await super.handle(request, options);
     } catch (err) {

@@ -7,7 +7,7 @@
  * @module
  */
 import type { AgentOptions } from "node:https";
-import { TransportError } from "../core/errors.js";
+import { ConfigError } from "../core/errors.js";
 
 /** The oldest protocol envseal speaks. */
 export const MIN_TLS_VERSION = "TLSv1.2" as const;
@@ -74,24 +74,28 @@ export function isLoopback(hostname: string): boolean {
 
 /**
  * Check an endpoint URL against the policy: `https:` anywhere, `http:` only on loopback (local emulators).
- * Throws {@link TransportError} otherwise.
+ * Throws {@link ConfigError} (exit 2) otherwise: the setting is wrong, no connection was tried.
+ *
+ * @example
+ * ```ts
+ * checkEndpoint("http://127.0.0.1:5000", "--endpoint-url"); // URL
+ * checkEndpoint("http://kms.example.com", "--endpoint-url"); // throws ConfigError (InsecureEndpoint)
+ * ```
  */
 export function checkEndpoint(url: string, source: string): URL {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    throw new TransportError(`${source} is not a URL`, {
+    throw new ConfigError(`${source} is not a URL`, {
       code: "InvalidEndpoint",
-      operation: "connect",
       hint: "give a URL such as https://kms.eu-west-1.amazonaws.com",
     });
   }
   if (parsed.protocol === "https:") return parsed;
   if (parsed.protocol === "http:" && isLoopback(parsed.hostname)) return parsed;
-  throw new TransportError(`${source} uses ${parsed.protocol.replace(":", "")} to ${parsed.hostname}; envseal requires HTTPS`, {
+  throw new ConfigError(`${source} uses ${parsed.protocol.replace(":", "")} to ${parsed.hostname}; envseal requires HTTPS`, {
     code: "InsecureEndpoint",
-    operation: "connect",
     hint: "use an https:// endpoint (plain http is allowed only on 127.0.0.1 for local emulators)",
   });
 }

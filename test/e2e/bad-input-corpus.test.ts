@@ -1,7 +1,8 @@
 /**
  * One table of bad inputs across every command: each case asserts the exit code, a fragment of its one-line
  * message, no stack trace, and that the AWS state (every function's configuration, every key's state, every alias)
- * is exactly what it was before. Runs the CLI in-process against moto through the real SDK clients.
+ * is exactly what it was before. Runs the built binary (`node dist/cli/main.js`, as users do: Node parses some flags
+ * before envseal's code runs) against moto through the real SDK clients.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeFileSync } from "node:fs";
@@ -9,7 +10,7 @@ import { join } from "node:path";
 import { DescribeKeyCommand, DisableKeyCommand, ListAliasesCommand, ListKeysCommand, ScheduleKeyDeletionCommand, type KMSClient } from "@aws-sdk/client-kms";
 import { GetFunctionConfigurationCommand, ListFunctionsCommand, type LambdaClient } from "@aws-sdk/client-lambda";
 import { createFunction, createKey, motoAvailable, motoClients, startMoto, type Moto } from "../support/moto.js";
-import { runInProcess } from "../support/cli.js";
+import { runBuiltCli } from "../support/cli.js";
 import { canary, tempDir } from "../support/canary.js";
 import { awsEncrypt } from "../support/awscli.js";
 
@@ -19,6 +20,8 @@ interface Case {
   code: 2 | 3;
   fragment: string | RegExp;
   stdin?: string;
+  /** Run without moto's environment, under this prepared one instead. */
+  env?: "insecure-profile";
 }
 
 describe.skipIf(!motoAvailable())("bad-input corpus: one line, right exit code, no stack trace, AWS state unchanged", () => {
@@ -26,6 +29,12 @@ describe.skipIf(!motoAvailable())("bad-input corpus: one line, right exit code, 
   let kms: KMSClient;
   let lambda: LambdaClient;
   const dir = tempDir("envseal-corpus-");
+  /** An AWS config profile whose endpoint_url is plain http off loopback: the SDK reads it on its own. */
+  const profileEnv = (): Record<string, string> => {
+    writeFileSync(join(dir, "config"), "[profile insecure]\nregion = us-east-1\nendpoint_url = http://lambda.example.com\n");
+    writeFileSync(join(dir, "credentials"), "[insecure]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = test\n");
+    return { AWS_CONFIG_FILE: join(dir, "config"), AWS_SHARED_CREDENTIALS_FILE: join(dir, "credentials"), AWS_EC2_METADATA_DISABLED: "true" };
+  };
   const saved: Record<string, string | undefined> = {};
   const pw = canary("corpus");
   let sealedForOther = "";
@@ -96,16 +105,16 @@ describe.skipIf(!motoAvailable())("bad-input corpus: one line, right exit code, 
     { name: "environment over 4096 bytes", args: [...P, "--plain", `MORE=${"y".repeat(1200)}`], code: 2, fragment: /would be \d+ bytes, over Lambda's limit of 4096 \(largest: BIG_ONE 30\d\d B/ },
     { name: "stdin lines do not match names", args: ["encrypt", "-f", "plain-fn", "-k", "alias/app", "A1", "B1"], stdin: "one\n", code: 2, fragment: "stdin has 1 lines for 2 names" },
     // files
-    { name: "missing --env-file", args: [...P, "--env-file", "/nonexistent/.env"], code: 2, fragment: "--env-file /nonexistent/.env does not exist" },
-    { name: "unparseable --env-file", args: [...P, "--env-file", join(dir, "bad.env")], code: 2, fragment: "line 2 is not NAME=VALUE" },
-    { name: "--env-file with no variables", args: [...P, "--env-file", join(dir, "empty.env")], code: 2, fragment: "holds no variables" },
-    { name: "--env-file name Lambda refuses", args: [...P, "--env-file", join(dir, "dotted.env")], code: 2, fragment: 'invalid variable name "my.var"' },
+    { name: "missing --dotenv", args: [...P, "--dotenv", "/nonexistent/.env"], code: 2, fragment: "--dotenv /nonexistent/.env does not exist" },
+    { name: "unparseable --dotenv", args: [...P, "--dotenv", join(dir, "bad.env")], code: 2, fragment: "line 2 is not NAME=VALUE" },
+    { name: "--dotenv with no variables", args: [...P, "--dotenv", join(dir, "empty.env")], code: 2, fragment: "holds no variables" },
+    { name: "--dotenv name Lambda refuses", args: [...P, "--dotenv", join(dir, "dotted.env")], code: 2, fragment: 'invalid variable name "my.var"' },
     { name: "--ca-bundle that does not exist", args: ["--ca-bundle", "/nonexistent/ca.pem", "show", "-f", "plain-fn"], code: 2, fragment: "cannot read the CA bundle /nonexistent/ca.pem" },
     { name: "audit --input that does not exist", args: ["audit", "--input", "/nonexistent/functions.json"], code: 2, fragment: "/nonexistent/functions.json" },
     { name: "audit --baseline that is not JSON", args: ["audit", "--input", "samples/functions.json", "--baseline", join(dir, "report.json")], code: 2, fragment: "report.json" },
     // flags
     { name: "missing --function", args: ["push", "-k", "alias/app", "TOKEN=x"], code: 2, fragment: "required option '-f, --function <name>' not specified" },
-    { name: "missing --key while sealing", args: ["push", "-f", "plain-fn", "TOKEN=xxxxxx"], code: 2, fragment: "push needs --key to seal values" },
+    { name: "missing --key while sealing", args: ["push", "-f", "plain-fn", "TOKEN=xxxxxx"], code: 2, fragment: "push needs --key to seal: plain-fn has no customer managed at-rest key to seal with" },
     { name: "rotate without --to-key", args: ["rotate", "-f", "sealed-fn"], code: 2, fragment: "required option '--to-key <key>' not specified" },
     { name: "unknown command", args: ["frobnicate"], code: 2, fragment: "unknown command 'frobnicate'" },
     { name: "unknown option", args: ["show", "-f", "plain-fn", "--frob"], code: 2, fragment: "unknown option '--frob'" },
@@ -144,7 +153,9 @@ describe.skipIf(!motoAvailable())("bad-input corpus: one line, right exit code, 
     { name: "adopt a plain value", args: ["adopt", "-f", "sealed-fn", "PLAIN_ONE"], code: 2, fragment: "PLAIN_ONE is not standard base64, so it is not a sealed value" },
     // regions and endpoints
     { name: "malformed region", args: ["--region", "moon-base!", "show", "-f", "plain-fn"], code: 2, fragment: 'invalid region "moon-base!"' },
-    { name: "plain http off loopback", args: ["--endpoint-url", "http://kms.example.com", "show", "-f", "plain-fn"], code: 3, fragment: "envseal requires HTTPS" },
+    { name: "plain http off loopback", args: ["--endpoint-url", "http://kms.example.com", "show", "-f", "plain-fn"], code: 2, fragment: "--endpoint-url uses http to kms.example.com; envseal requires HTTPS" },
+    { name: "endpoint that is not a URL", args: ["--endpoint-url", "::not a url::", "show", "-f", "plain-fn"], code: 2, fragment: "--endpoint-url is not a URL" },
+    { name: "plain http endpoint from the AWS config profile", args: ["show", "-f", "plain-fn"], env: "insecure-profile", code: 2, fragment: "the request would go to http://lambda.example.com" },
     { name: "nothing listening at the endpoint", args: ["--endpoint-url", "http://127.0.0.1:9", "--max-attempts", "1", "show", "-f", "plain-fn"], code: 3, fragment: "network error (ECONNREFUSED)" },
   ];
 
@@ -159,7 +170,9 @@ describe.skipIf(!motoAvailable())("bad-input corpus: one line, right exit code, 
     const before = await snapshot();
     const stdin = c.stdin === "@sealedForSealedFn" ? sealedForSealedFn : c.stdin;
     const args = c.args[0]?.startsWith("--endpoint-url") || c.args.includes("--endpoint-url") ? c.args : ["--endpoint-url", moto.url, ...c.args];
-    const r = await runInProcess(args, stdin !== undefined ? { stdin } : {});
+    // The SDK reads endpoint_url from the profile named by AWS_PROFILE (not from the client's profile option).
+    const env = c.env === "insecure-profile" ? { ...profileEnv(), AWS_PROFILE: "insecure" } : moto.env();
+    const r = await runBuiltCli(c.env === "insecure-profile" ? c.args : args, { env, ...(stdin !== undefined ? { stdin } : {}) });
     expect(r.code, `stdout: ${r.stdout}\nstderr: ${r.stderr}`).toBe(c.code);
     if (typeof c.fragment === "string") expect(r.stderr).toContain(c.fragment);
     else expect(r.stderr).toMatch(c.fragment);

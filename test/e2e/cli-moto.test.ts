@@ -92,13 +92,19 @@ describe.skipIf(!motoAvailable())("envseal CLI against moto (SDK → HTTP → Si
     expect(reveal.stdout).toContain(canaries[0]);
   });
 
-  it("push --env-file --dry-run prints the diff and leaves the function as it was", async () => {
+  it("--dotenv with a missing file: envseal's own one-line error, exit 2 (Node intercepts only --env-file)", async () => {
+    const r = await cli(["push", "--function", "orders-api", "--key", "alias/app", "--dotenv", join(work, "missing.env")]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`envseal: error: --dotenv ${join(work, "missing.env")} does not exist; pass the path of a readable dotenv file\n`);
+  });
+
+  it("push --dotenv --dry-run prints the diff and leaves the function as it was; --env-file, the older spelling, still works", async () => {
     const file = join(work, ".env.secrets");
     const a = canary("file");
     canaries.push(a);
     writeFileSync(file, `API_KEY=${a}\nOLD_TOKEN=old-token-value\n`, { mode: 0o600 });
     const before = await vars("orders-api");
-    const r = await cli(["push", "--function", "orders-api", "--key", "alias/app", "--env-file", file, "--dry-run"]);
+    const r = await cli(["push", "--function", "orders-api", "--key", "alias/app", "--dotenv", file, "--dry-run"]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain("+ API_KEY (sealed)");
     expect(r.stdout).toContain("dry run: nothing was written");

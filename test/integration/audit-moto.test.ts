@@ -61,9 +61,9 @@ describe.skipIf(!motoAvailable())("envseal audit against moto (two regions)", ()
     const secrets = report.findings.filter((f) => f.ruleId === "ES001").map((f) => [f.region, f.functionName, f.variable, f.severity]);
     expect(secrets.sort()).toEqual(
       [
-        ["eu-west-1", "west-token", "API_TOKEN", "high"],
+        ["eu-west-1", "west-token", "API_TOKEN", "medium"],
         ["us-east-1", "plain-aws", "BILLING_AWS_SECRET_ACCESS_KEY", "critical"],
-        ["us-east-1", "plain-pw", "DB_PASSWORD", "high"],
+        ["us-east-1", "plain-pw", "DB_PASSWORD", "medium"],
       ].sort(),
     );
     const onSealed = report.findings.filter((f) => f.functionName === "sealed");
@@ -72,6 +72,18 @@ describe.skipIf(!motoAvailable())("envseal audit against moto (two regions)", ()
     // $LATEST of "versioned" is clean; without --all-versions its old version is not listed.
     expect(report.findings.some((f) => f.ruleId === "ES009")).toBe(false);
     expectNoCanary([pw, token, sealedPlain, oldPw], { stdout: r.stdout, stderr: r.stderr });
+  });
+
+  it("without ENVSEAL_EMULATOR, moto's ciphertext is not taken for AWS KMS ciphertext (ES002), so production detection is not weakened", async () => {
+    const { ENVSEAL_EMULATOR: _unset, ...env } = moto.env("us-east-1");
+    const r = await runBuiltCli(auditArgs("--format", "json"), { env });
+    const report = JSON.parse(r.stdout) as AuditReport;
+    const onSealed = report.findings.filter((f) => f.functionName === "sealed" && f.variable !== null);
+    expect(onSealed).toEqual([expect.objectContaining({ ruleId: "ES002", variable: "DB_PASSWORD" })]);
+    const bad = await runBuiltCli(auditArgs("--format", "json"), { env: { ...env, ENVSEAL_EMULATOR: "localstack" } });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("ENVSEAL_EMULATOR");
+    expectNoCanary([pw, token, sealedPlain, oldPw], { stdout: r.stdout, stderr: r.stderr + bad.stderr });
   });
 
   it("--all-versions reports the published version's plaintext as ES009", async () => {

@@ -223,10 +223,13 @@ describe.skipIf(!motoAvailable())("faults under push, rotate, copy, unset: fully
           expect(after.RevisionId).not.toBe(before.RevisionId);
           await run.check(before.Environment?.Variables ?? {}, after.Environment?.Variables ?? {});
           const rest = (cfg: FunctionConfiguration) => {
-            const { Environment: _e, RevisionId: _r, LastModified: _l, ...others } = cfg;
+            const { Environment: _e, RevisionId: _r, LastModified: _l, KMSKeyArn: _k, ...others } = cfg;
             return others;
           };
           expect(rest(after)).toEqual(rest(before));
+          // push sets the sealing key as the at-rest key, rotate the new key; copy and unset leave it.
+          const atRest = { push: app.arn, rotate: next.arn }[c.command as "push" | "rotate"];
+          expect(after.KMSKeyArn).toBe(atRest ?? before.KMSKeyArn);
         } else {
           expect(r.code).toBe(3);
           expect(counted.forwarded).toBe(0);

@@ -6,7 +6,7 @@ import { canary, expectNoCanary } from "../support/canary.js";
 interface FakeKms {
   url: string;
   caFile: string;
-  counters: { connections: number; requests: number; leanRequests: number };
+  counters: { connections: number; requests: number; leanRequests: number; servernames: string[] };
   seal(plaintext: string, functionName: string): string;
   close(): Promise<void>;
 }
@@ -36,6 +36,24 @@ describe.each(["lean", "sdk"] as const)("envseal/runtime's own client over HTTPS
   afterEach(() => {
     resetSecrets();
     vi.unstubAllEnvs();
+  });
+
+  it("sends SNI with a host name and none with an IP literal (RFC 6066)", async () => {
+    const values = sealMany(1);
+    await expect(loadSecrets()).resolves.toEqual(values);
+    expect(kms.counters.servernames.at(-1)).toBe("localhost");
+    resetSecrets();
+    vi.stubEnv("AWS_ENDPOINT_URL_KMS", kms.url.replace("localhost", "127.0.0.1"));
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(`${w.name}: ${w.message}`);
+    process.on("warning", onWarning);
+    try {
+      await expect(loadSecrets()).resolves.toEqual(values);
+    } finally {
+      process.off("warning", onWarning);
+    }
+    expect(kms.counters.servernames.at(-1)).toBe("");
+    expect(warnings.filter((w) => /ServerName|RFC 6066/.test(w))).toEqual([]);
   });
 
   function sealMany(n: number): Record<string, string> {

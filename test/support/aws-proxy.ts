@@ -9,6 +9,13 @@
  * - **Faults by schedule.** Per operation (`kms:Decrypt` from `X-Amz-Target`, `lambda:UpdateFunctionConfiguration`
  *   from method and path), a queue of faults consumed one per request, or one fault for every request:
  *   throttling, 500, connection reset, stall. A faulted request never reaches the upstream.
+ * - **Lambda KMSKeyArn.** moto drops it; the proxy remembers the `KMSKeyArn` of every successful update (`""` clears it)
+ *   and writes it into configurations it relays.
+ * - **Unreadable environments.** `unreadable(fn)` makes the function answer as Lambda does to a caller who may not
+ *   decrypt its at-rest key: `Environment.Error` and no `Variables`, in GetFunctionConfiguration, GetFunction and
+ *   ListFunctions.
+ * - **Faults after the fact** (`reset-after`, `500-after`): the request is forwarded and applied, then the answer is
+ *   lost; and `delay(op, ms)` holds requests before forwarding them, to order racing writers.
  * - **Counters** of every operation seen and of what was done to it.
  *
  * Requests are SigV4-signed by the SDK; moto does not check signatures, so the proxy rewrites `Host` and leaves the
@@ -28,7 +35,13 @@ export type Fault =
   /** Destroy the client's socket without a response (the client sees ECONNRESET / socket hang up). */
   | "reset"
   /** Hold the request without answering until the client gives up (closes the socket) or the proxy stops. */
-  | "stall";
+  | "stall"
+  /** Forward and apply the request, then destroy the socket: the answer is lost. */
+  | "reset-after"
+  /** Forward and apply the request, then answer 500 instead of the real answer. */
+  | "500-after"
+  /** Forward normally (a placeholder in a queue). */
+  | "pass";
 
 /** Outcome counters of one operation. */
 export interface OpCounters {
@@ -42,6 +55,9 @@ export interface OpCounters {
   "500": number;
   reset: number;
   stall: number;
+  "reset-after": number;
+  "500-after": number;
+  pass: number;
 }
 
 /** A running proxy. */
@@ -65,6 +81,12 @@ export interface AwsProxy {
   resetCounters(): void;
   /** The current RevisionId of a function (by name), creating it if the proxy has not seen the function yet. */
   revisionOf(functionName: string): string;
+  /** Answer reads of `functionName` with `Environment.Error` (`code`) and no variables, until `readable`. */
+  unreadable(functionName: string, code?: string): void;
+  /** Undo `unreadable`. */
+  readable(functionName: string): void;
+  /** Hold every request of `op` for `ms` before forwarding it (0 stops). */
+  delay(op: string, ms: number): void;
   /** Close the server and every open connection (stalled ones included). */
   stop(): Promise<void>;
 }
@@ -79,6 +101,7 @@ export function classify(req: IncomingMessage): { op: string; functionName?: str
     return { op: `${prefix === "TrentService" ? "kms" : prefix}:${action}` };
   }
   const path = (req.url ?? "/").split("?")[0]!;
+  if ((path === LAMBDA_PREFIX || path === `${LAMBDA_PREFIX}/`) && req.method === "GET") return { op: "lambda:ListFunctions" };
   if (path.startsWith(`${LAMBDA_PREFIX}/`)) {
     const rest = path.slice(LAMBDA_PREFIX.length + 1).split("/");
     const functionName = functionNameFrom(decodeURIComponent(rest[0]!));
@@ -101,7 +124,7 @@ function functionNameFrom(ref: string): string {
 }
 
 function zero(): OpCounters {
-  return { requests: 0, forwarded: 0, preconditionFailed: 0, throttle: 0, "500": 0, reset: 0, stall: 0 };
+  return { requests: 0, forwarded: 0, preconditionFailed: 0, throttle: 0, "500": 0, reset: 0, stall: 0, "reset-after": 0, "500-after": 0, pass: 0 };
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
@@ -138,6 +161,9 @@ export async function startAwsProxy(upstream: string): Promise<AwsProxy> {
   const schedules = new Map<string, { queue: Fault[]; then: Fault | undefined }>();
   const counts = new Map<string, OpCounters>();
   const revisions = new Map<string, string>();
+  const atRestKeys = new Map<string, string>();
+  const unreadableFns = new Map<string, string>();
+  const delays = new Map<string, number>();
   const locks = new Map<string, Promise<void>>();
   const sockets = new Set<Socket>();
 
@@ -183,15 +209,36 @@ export async function startAwsProxy(upstream: string): Promise<AwsProxy> {
       out.end(body);
     });
 
-  /** Send an upstream response back, with `RevisionId` written into it when it is a function configuration. */
-  const relay = (res: ServerResponse, got: Awaited<ReturnType<typeof forward>>, revision?: { nested: boolean; id: string }): void => {
+  /** What Lambda would add to a configuration moto returns: KMSKeyArn, and Environment.Error for unreadable functions. */
+  const patchConfiguration = (cfg: Record<string, unknown>): void => {
+    const name = typeof cfg.FunctionName === "string" ? cfg.FunctionName : undefined;
+    if (!name) return;
+    const key = atRestKeys.get(name);
+    if (key) cfg.KMSKeyArn = key;
+    const code = unreadableFns.get(name);
+    if (code) {
+      cfg.Environment = {
+        Error: { ErrorCode: code, Message: "Lambda was unable to decrypt the environment variables because KMS access was denied. Please check the function's KMS key settings." },
+      };
+    }
+  };
+
+  /** Send an upstream response back, with `RevisionId` (and what `patchConfiguration` adds) written into configurations. */
+  const relay = (res: ServerResponse, got: Awaited<ReturnType<typeof forward>>, revision?: { nested: boolean; id: string }, list = false): void => {
     const headers: Record<string, string | string[]> = {};
     for (const [k, v] of Object.entries(got.headers)) if (v !== undefined && k !== "transfer-encoding" && k !== "connection") headers[k] = v;
     let body = got.body;
-    if (revision && got.status >= 200 && got.status < 300 && !got.headers["content-encoding"]) {
+    if ((revision || list) && got.status >= 200 && got.status < 300 && !got.headers["content-encoding"]) {
       const json = JSON.parse(body.toString("utf8")) as Record<string, unknown>;
-      if (revision.nested) (json.Configuration as Record<string, unknown>).RevisionId = revision.id;
-      else json.RevisionId = revision.id;
+      if (list) for (const f of (json.Functions as Record<string, unknown>[] | undefined) ?? []) patchConfiguration(f);
+      else if (revision?.nested) {
+        const cfg = json.Configuration as Record<string, unknown>;
+        cfg.RevisionId = revision.id;
+        patchConfiguration(cfg);
+      } else if (revision) {
+        json.RevisionId = revision.id;
+        patchConfiguration(json);
+      }
       body = Buffer.from(JSON.stringify(json));
     }
     headers["content-length"] = String(body.length);
@@ -217,15 +264,30 @@ export async function startAwsProxy(upstream: string): Promise<AwsProxy> {
       case "stall":
         // Nothing is sent; the client's timeout (or stop()) closes the socket.
         return;
+      default:
+        return;
     }
+  };
+  /** After an update was applied: lose its answer as `fault` says. */
+  const loseAnswer = (res: ServerResponse, req: IncomingMessage, op: string, fault: "reset-after" | "500-after"): void => {
+    counter(op)[fault]++;
+    if (fault === "reset-after") req.socket.destroy();
+    else lambdaError(res, 500, "ServiceException", "An internal error occurred (injected by the test proxy after applying the update)");
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const { op, functionName } = classify(req);
     const body = await readBody(req);
     counter(op).requests++;
-    const fault = nextFault(op);
-    if (fault) return inject(res, req, op, fault);
+    const wait = delays.get(op);
+    if (wait) await new Promise((r) => setTimeout(r, wait));
+    let fault = nextFault(op);
+    if (fault === "pass") {
+      counter(op).pass++;
+      fault = undefined;
+    }
+    const after = fault === "reset-after" || fault === "500-after" ? fault : undefined;
+    if (fault && !after) return inject(res, req, op, fault);
 
     if (op === "lambda:UpdateFunctionConfiguration" && functionName) {
       await serialized(functionName, async () => {
@@ -243,10 +305,24 @@ export async function startAwsProxy(upstream: string): Promise<AwsProxy> {
         }
         counter(op).forwarded++;
         const got = await forward(req, body);
-        if (got.status >= 200 && got.status < 300) revisions.set(functionName, randomUUID());
+        if (got.status >= 200 && got.status < 300) {
+          revisions.set(functionName, randomUUID());
+          const key = (JSON.parse(body.toString("utf8") || "{}") as { KMSKeyArn?: string }).KMSKeyArn;
+          if (key !== undefined) {
+            if (key) atRestKeys.set(functionName, key);
+            else atRestKeys.delete(functionName);
+          }
+          if (after) return loseAnswer(res, req, op, after);
+        }
         relay(res, got, { nested: false, id: revisionOf(functionName) });
       });
       return;
+    }
+    if (after) {
+      // Applied upstream, then the answer is lost.
+      counter(op).forwarded++;
+      await forward(req, body);
+      return loseAnswer(res, req, op, after);
     }
     counter(op).forwarded++;
     if ((op === "lambda:GetFunctionConfiguration" || op === "lambda:GetFunction") && functionName) {
@@ -257,7 +333,7 @@ export async function startAwsProxy(upstream: string): Promise<AwsProxy> {
       });
       return;
     }
-    relay(res, await forward(req, body));
+    relay(res, await forward(req, body), undefined, op === "lambda:ListFunctions");
   };
 
   const server: Server = createServer((req, res) => {
@@ -292,6 +368,16 @@ export async function startAwsProxy(upstream: string): Promise<AwsProxy> {
       counts.clear();
     },
     revisionOf,
+    unreadable(functionName, code = "AccessDeniedException") {
+      unreadableFns.set(functionName, code);
+    },
+    readable(functionName) {
+      unreadableFns.delete(functionName);
+    },
+    delay(op, ms) {
+      if (ms > 0) delays.set(op, ms);
+      else delays.delete(op);
+    },
     stop: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();

@@ -45,7 +45,7 @@ export interface Moto {
   readonly url: string;
   readonly port: number;
   readonly pid: number;
-  /** Environment for a child process (CLI, handler) that talks to this moto. */
+  /** Environment for a child process (CLI, handler) that talks to this moto; sets `ENVSEAL_EMULATOR=moto`. */
   env(region?: string): Record<string, string>;
   /** Stop the server by PID. */
   stop(): Promise<void>;
@@ -96,6 +96,8 @@ export async function startMoto(): Promise<Moto> {
       AWS_ENDPOINT_URL: url,
       AWS_EC2_METADATA_DISABLED: "true",
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+      // moto's KMS blobs are not shaped like AWS's: the auditor takes them for sealed only in this mode.
+      ENVSEAL_EMULATOR: "moto",
     }),
     stop: async () => {
       if (child.exitCode !== null) return;

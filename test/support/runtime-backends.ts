@@ -108,7 +108,8 @@ export async function signatureMatches(req: IncomingMessage, body: string): Prom
   const signingDate = new Date(`${date.slice(0, 4)}-${date.slice(4, 6)}-${date.slice(6, 8)}T${date.slice(9, 11)}:${date.slice(11, 13)}:${date.slice(13, 15)}Z`);
   const [hostname, port] = String(req.headers.host).split(":");
   const out = await signer.sign(
-    { method: "POST", protocol: "http:", hostname: hostname!, ...(port ? { port: Number(port) } : {}), path: "/", query: {}, headers, body },
+    // The path the request was sent to: a signature over another path (e.g. "/" for "/prefix") does not verify.
+    { method: "POST", protocol: "http:", hostname: hostname!, ...(port ? { port: Number(port) } : {}), path: (req.url ?? "/").split("?")[0]!, query: {}, headers, body },
     { signingDate, signingRegion: m[3]! },
   );
   return out.headers.authorization === auth;

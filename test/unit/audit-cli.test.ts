@@ -3,7 +3,7 @@
  * Offline input only; live runs are covered by test/integration/audit-moto.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CLI_PATH, runBuiltCli, runInProcess } from "../support/cli.js";
@@ -39,7 +39,7 @@ describe("envseal audit (built CLI)", () => {
 
   it("--baseline: a previous report makes the same findings pass", async () => {
     const base = join(dir, "baseline.json");
-    expect((await runBuiltCli(["audit", "--input", SAMPLE, "--out", base])).code).toBe(1);
+    expect((await runBuiltCli(["audit", "--input", SAMPLE, "--out", base, "--force"])).code).toBe(1);
     const again = await runBuiltCli(["audit", "--input", SAMPLE, "--baseline", base, "--format", "json"]);
     expect(again.code).toBe(0);
     expect(JSON.parse(again.stdout).findings).toEqual([]);
@@ -59,16 +59,41 @@ describe("envseal audit (built CLI)", () => {
     expect((await runBuiltCli(["audit", "--regions", "moon-base-1x"])).code).toBe(2);
   });
 
+  it("--out refuses an existing file unless --force, and never writes through a symbolic link", async () => {
+    const existing = join(dir, "existing.json");
+    writeFileSync(existing, "keep me", { mode: 0o644 });
+    const refused = await runBuiltCli(["audit", "--input", SAMPLE, "--out", existing, "--fail-on", "none"]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toBe(`envseal: error: --out ${existing} already exists; pass --force to overwrite it, or choose another path\n`);
+    expect(readFileSync(existing, "utf8")).toBe("keep me");
+
+    const target = join(dir, "victim.txt");
+    writeFileSync(target, "precious", { mode: 0o644 });
+    const link = join(dir, "link.json");
+    symlinkSync(target, link);
+    for (const args of [[], ["--force"]]) {
+      const r = await runBuiltCli(["audit", "--input", SAMPLE, "--out", link, "--fail-on", "none", ...args]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`--out ${link} is a symbolic link; envseal does not write reports through links`);
+      expect(readFileSync(target, "utf8")).toBe("precious");
+      expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    }
+    const dangling = join(dir, "dangling.json");
+    symlinkSync(join(dir, "does-not-exist-yet.txt"), dangling);
+    expect((await runBuiltCli(["audit", "--input", SAMPLE, "--out", dangling, "--fail-on", "none"])).code).toBe(2);
+    expect(existsSync(join(dir, "does-not-exist-yet.txt"))).toBe(false);
+  });
+
   it("--out writes the file with mode 0600, picks the format from the extension, prints a summary line", async () => {
     const out = join(dir, "report.sarif");
     writeFileSync(out, "old", { mode: 0o644 });
-    const r = await runBuiltCli(["audit", "--input", SAMPLE, "--out", out, "--fail-on", "none"]);
+    const r = await runBuiltCli(["audit", "--input", SAMPLE, "--out", out, "--force", "--fail-on", "none"]);
     expect(r.code).toBe(0);
     expect(statSync(out).mode & 0o777).toBe(0o600);
     expect(JSON.parse(readFileSync(out, "utf8")).version).toBe("2.1.0");
-    expect(r.stdout).toMatch(/^7 functions scanned in 2 regions: .*; sarif report written to /);
+    expect(r.stdout).toMatch(/^6 functions scanned in 2 regions: .*; 1 function not scanned \(environment unreadable\); .*; sarif report written to /);
     const md = join(dir, "report.md");
-    await runBuiltCli(["audit", "--input", SAMPLE, "--out", md]);
+    await runBuiltCli(["audit", "--input", SAMPLE, "--out", md, "--force"]);
     expect(readFileSync(md, "utf8")).toMatch(/^# envseal audit/);
     expect(statSync(md).mode & 0o777).toBe(0o600);
   });

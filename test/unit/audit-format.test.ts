@@ -58,6 +58,19 @@ describe("SARIF", () => {
       expect(res.partialFingerprints[SARIF_FINGERPRINT_KEY]).toBe(f.fingerprint);
     }
   });
+
+  it("secret findings say which detector fired and how sure it is: high → error (rank 90), medium → warning (rank 60)", () => {
+    const sarif = JSON.parse(renderReport(report, "sarif"));
+    const secrets = sarif.runs[0].results.filter((r: { ruleId: string }) => r.ruleId === "ES001" || r.ruleId === "ES009");
+    const byConfidence = (c: string) => secrets.filter((r: { properties: { confidence?: string } }) => r.properties.confidence === c);
+    expect(byConfidence("high").length).toBeGreaterThan(0);
+    expect(byConfidence("medium").length).toBeGreaterThan(0);
+    expect(byConfidence("high").length + byConfidence("medium").length).toBe(secrets.length);
+    for (const r of byConfidence("high")) expect([r.level, r.rank, typeof r.properties.detector]).toEqual(["error", 90, "string"]);
+    for (const r of byConfidence("medium")) expect([r.level, r.rank, r.properties.detector]).toEqual(["warning", 60, "name+entropy"]);
+    const others = sarif.runs[0].results.filter((r: { ruleId: string }) => r.ruleId !== "ES001" && r.ruleId !== "ES009");
+    for (const r of others) expect([r.rank, r.properties.confidence, r.properties.detector]).toEqual([undefined, undefined, undefined]);
+  });
 });
 
 describe("JSON report", () => {
@@ -67,6 +80,8 @@ describe("JSON report", () => {
     expect(json.schemaVersion).toBe(1);
     expect(Object.keys(json.summary)).toEqual([
       "functionsScanned",
+      "functionsNotScanned",
+      "notScanned",
       "functionsPerRegion",
       "findingsBySeverity",
       "findingsTotal",
@@ -79,8 +94,14 @@ describe("JSON report", () => {
     ]);
     expect(json.summary.functionsPerRegion).toEqual({ "eu-west-1": 2, "us-east-1": 5 });
     expect(Object.keys(json.summary.findingsBySeverity)).toEqual(["low", "medium", "high", "critical"]);
-    expect(Object.keys(json.findings[0]).sort()).toEqual(
+    const plainRule = json.findings.find((f: { ruleId: string }) => f.ruleId !== "ES001" && f.ruleId !== "ES009");
+    expect(Object.keys(plainRule).sort()).toEqual(
       ["fingerprint", "functionArn", "functionName", "message", "region", "remediation", "ruleId", "severity", "variable", "version"].sort(),
+    );
+    // schemaVersion 1 grows only by optional fields: ES001/ES009 findings add detector and confidence.
+    const secret = json.findings.find((f: { ruleId: string }) => f.ruleId === "ES001");
+    expect(Object.keys(secret).sort()).toEqual(
+      ["confidence", "detector", "fingerprint", "functionArn", "functionName", "message", "region", "remediation", "ruleId", "severity", "variable", "version"].sort(),
     );
     expect(json.suppressed.every((s: { suppressedBy: string }) => s.suppressedBy === "ignore:ES004:legacy-*")).toBe(true);
     expect(json.options.ignore).toEqual(["ES004:legacy-*"]);

@@ -41,6 +41,18 @@ describe("offline input shapes", () => {
   it("accepts a bare array of configurations", () => {
     expect(parseFunctionList([a, b]).map((f) => f.FunctionName)).toEqual(["a", "b"]);
   });
+  it.each([
+    [{ Environment: { Variables: { PORT: 8080 } } }, "api: variable PORT is number, not a string"],
+    [{ Environment: { Variables: { X: null } } }, "api: variable X is null, not a string"],
+    [{ Environment: { Variables: ["a"] } }, "api: Environment.Variables is not an object"],
+    [{ Environment: "x" }, "api: Environment is not an object"],
+    [{ KMSKeyArn: 7 }, "api: KMSKeyArn is not a string"],
+  ])("refuses wrong field types with a one-line InputError naming function and field, never a TypeError (%o)", (extra, message) => {
+    const data = { Functions: [{ FunctionName: "api", ...extra }] };
+    expect(() => parseFunctionList(data)).toThrow(InputError);
+    expect(() => parseFunctionList(data)).toThrow(`the input is not list-functions output (${message})`);
+  });
+
   it("refuses other shapes with an InputError", () => {
     expect(() => parseFunctionList({ Items: [] })).toThrow(InputError);
     expect(() => parseFunctionList([{ Functions: [{ Nope: 1 }] }])).toThrow(/page 1, function 1/);

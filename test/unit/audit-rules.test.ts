@@ -4,11 +4,13 @@ import { detectSecrets, nameHint } from "../../src/audit/secrets.js";
 import { RULE_LIST } from "../../src/audit/rules.js";
 import type { AuditedFunction, Finding, KeyCheck, RuleId } from "../../src/audit/types.js";
 import { canary, expectNoCanary } from "../support/canary.js";
+import { expandTemplate } from "../../src/audit/detect/fake.js";
+import { fakeMotoSealed, fakeSealed } from "../support/kms-blob.js";
 
 const ARN = "arn:aws:lambda:eu-west-1:111122223333:function:orders-api";
 const KEY = "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
-/** 192 bytes of stand-in ciphertext, standard base64. */
-const SEALED = Buffer.alloc(192, 7).toString("base64");
+/** Stand-in KMS ciphertext with the real blob layout, standard base64. */
+const SEALED = fakeSealed("audit-rules");
 /** Fake, obviously-test credentials that secretlint still detects (AWS's documented EXAMPLE keys are allowlisted). */
 const FAKE_SECRET_KEY = "FAKEfakeFAKEfakeFAKEfakeFAKEfakeFAKEfake";
 const FAKE_ACCESS_KEY_ID = "AKIAFAKEFAKEFAKEFAKE";
@@ -40,18 +42,48 @@ describe("rules ES001–ES009", () => {
   });
 
   it("ES001: access key ids, private keys and connection strings are found too", async () => {
-    const pem = "-----BEGIN RSA PRIVATE KEY-----\nTEST-ONLY\n-----END RSA PRIVATE KEY-----";
+    const pem = expandTemplate("{pem:RSA PRIVATE KEY}", "audit-rules/signer");
     const found = await checkFunction(
-      fn({ KEY_ID: FAKE_ACCESS_KEY_ID, SIGNER: pem, DATABASE_URL: "postgres://app:pw-for-tests@db.example.com:5432/app" }),
+      fn({
+        KEY_ID: FAKE_ACCESS_KEY_ID,
+        SIGNER: pem,
+        DATABASE_URL: "postgres://app:pw-for-tests@db.example.com:5432/app",
+        // Placeholders of the same shapes are not secrets.
+        SIGNER_TEMPLATE: "-----BEGIN PRIVATE KEY-----\nanything",
+        KEY_ID_DOC: "AKIAXXXXXXXXXXXXXXXX",
+        DATABASE_URL_TEMPLATE: "postgres://app:${DB_PASSWORD}@db.internal:5432/app",
+      }),
       { keyCheck: ok },
     );
-    const byVar = Object.fromEntries(rules(found, "ES001").map((f) => [f.variable, f.severity]));
-    expect(byVar).toEqual({ KEY_ID: "critical", SIGNER: "critical", DATABASE_URL: "high" });
+    const byVar = Object.fromEntries(rules(found, "ES001").map((f) => [f.variable, [f.severity, f.detector, f.confidence]]));
+    expect(byVar).toEqual({
+      KEY_ID: ["critical", "aws-access-key-id", "high"],
+      SIGNER: ["critical", "private-key", "high"],
+      DATABASE_URL: ["high", "url-credentials", "high"],
+    });
   });
 
-  it("ES001: a password-named variable with a non-trivial value is high", async () => {
-    const found = await checkFunction(fn({ DB_PASSWORD: "correct-horse-battery" }), { keyCheck: ok });
-    expect(rules(found, "ES001")).toEqual([expect.objectContaining({ variable: "DB_PASSWORD", severity: "high" })]);
+  it("ES001: a secret-named variable with a non-trivial value is medium (name + entropy), even a short password", async () => {
+    const found = await checkFunction(fn({ DB_PASSWORD: "correct-horse-battery", DB_PASS: "admin", DB_PASSWORD_OLD: "changeme" }), { keyCheck: ok });
+    expect(rules(found, "ES001")).toEqual([
+      expect.objectContaining({ variable: "DB_PASS", severity: "medium", detector: "name+entropy", confidence: "medium" }),
+      expect.objectContaining({ variable: "DB_PASSWORD", severity: "medium", detector: "name+entropy", confidence: "medium" }),
+    ]);
+    expect(rules(found, "ES001")[0]!.message).toMatch(/name \+ entropy\); medium confidence$/);
+  });
+
+  it("ES001: a provider token is found from its value alone, under any name, with the rule that fired", async () => {
+    const stripe = expandTemplate("sk_live_{a:24}", "audit-rules/stripe");
+    const found = await checkFunction(fn({ CONFIG_VALUE_17: stripe, LOG_LEVEL: "info" }), { keyCheck: ok });
+    expect(rules(found, "ES001")).toEqual([
+      expect.objectContaining({ variable: "CONFIG_VALUE_17", severity: "high", detector: "stripe-secret-key", confidence: "high" }),
+    ]);
+    expect(rules(found, "ES001")[0]!.message).toContain("Stripe secret (rule stripe-secret-key)");
+  });
+
+  it("ES001: a value sealed in the console (KMS blob structure, not in the manifest) is not flagged; a 64-hex key under a secret name is", async () => {
+    const found = await checkFunction(fn({ DB_PASSWORD: SEALED, API_KEY: expandTemplate("{h:64}", "audit-rules/hex") }), { keyCheck: ok });
+    expect(rules(found, "ES001").map((f) => f.variable)).toEqual(["API_KEY"]);
   });
 
   it("ES001 negative: sealed variables, ENVSEAL_*, references and trivial values are not flagged", async () => {
@@ -77,6 +109,13 @@ describe("rules ES001–ES009", () => {
     const bad = await checkFunction(fn({ ENVSEAL_SEALED: "API_TOKEN", API_TOKEN: "plain-text-token" }), { keyCheck: ok });
     expect(rules(bad, "ES002")).toEqual([expect.objectContaining({ variable: "API_TOKEN", severity: "high" })]);
     expect(rules(bad, "ES001")).toEqual([]); // reported once, as ES002
+    // Valid base64 of 48 bytes or more is not enough: a 64-hex API key under a sealed name is not sealed.
+    const hex = await checkFunction(fn({ ENVSEAL_SEALED: "API_TOKEN", API_TOKEN: expandTemplate("{h:64}", "es002") }), { keyCheck: ok });
+    expect(rules(hex, "ES002")).toEqual([expect.objectContaining({ message: expect.stringContaining("structure of an AWS KMS ciphertext blob") })]);
+    // moto's blobs are sealed only in emulator mode.
+    const moto = fn({ ENVSEAL_SEALED: "API_TOKEN", API_TOKEN: fakeMotoSealed() });
+    expect(rules(await checkFunction(moto, { keyCheck: ok }), "ES002")).toHaveLength(1);
+    expect(rules(await checkFunction(moto, { keyCheck: ok, emulator: "moto" }), "ES002")).toEqual([]);
     const bundle = await checkFunction(fn({ ENVSEAL_BUNDLE: "c2hvcnQ=" }), { keyCheck: ok });
     expect(rules(bundle, "ES002")).toEqual([expect.objectContaining({ variable: "ENVSEAL_BUNDLE" })]);
     const good = await checkFunction(fn({ ENVSEAL_SEALED: "API_TOKEN", API_TOKEN: SEALED, ENVSEAL_BUNDLE: SEALED }), { keyCheck: ok });
@@ -121,12 +160,27 @@ describe("rules ES001–ES009", () => {
     expect(await checkFunction(fn({ A: "1" }), { keyCheck: ok })).toEqual([]);
   });
 
-  it("ES007: Environment.Error is critical; negative: none", async () => {
-    const broken = fn({ A: "1" }, { environmentError: { code: "KMSAccessDeniedException", message: "denied" } });
+  it("ES007: a key that fails for everyone is critical; the auditor's own denial is medium and says not scanned; negative: none", async () => {
+    const broken = fn({}, { environmentError: { code: "KMSDisabledException", message: "key disabled" } });
     expect(rules(await checkFunction(broken, { keyCheck: ok }), "ES007")).toEqual([
-      expect.objectContaining({ severity: "critical", message: expect.stringContaining("KMSAccessDeniedException") }),
+      expect.objectContaining({ severity: "critical", message: expect.stringContaining("KMSDisabledException: the variables could not be read (so they were not scanned)") }),
+    ]);
+    const denied = fn({}, { environmentError: { code: "AccessDeniedException", message: "Lambda was unable to decrypt the environment variables because KMS access was denied" } });
+    expect(rules(await checkFunction(denied, { keyCheck: ok }), "ES007")).toEqual([
+      expect.objectContaining({ severity: "medium", message: expect.stringMatching(/its variables were not scanned; grant that identity kms:Decrypt on /) }),
     ]);
     expect(rules(await checkFunction(fn({ A: "1" }), { keyCheck: ok }), "ES007")).toEqual([]);
+  });
+
+  it("a plaintext secret under an ENVSEAL_-prefixed name is scanned; envseal's own two variables are not", async () => {
+    const hits = await checkFunction(fn({ ENVSEAL_DB_PASSWORD: "hunter2-but-longer", ENVSEAL_SEALED: "", ENVSEAL_BUNDLE: "AQICAHhlongenoughvaluexxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx" }), { keyCheck: ok });
+    expect(rules(hits, "ES001").map((f) => f.variable)).toEqual(["ENVSEAL_DB_PASSWORD"]);
+  });
+
+  it("ES005 names a PendingImport key as pending import, not pending deletion", async () => {
+    const f = await checkFunction(fn({ A: "1" }), { keyCheck: { status: "unusable", state: "PendingImport" } });
+    expect(rules(f, "ES005")[0]?.message).toContain("is pending import (its key material was never imported)");
+    expect(rules(f, "ES005")[0]?.message).not.toContain("deletion");
   });
 
   it("ES008: above 90 % of 4096 bytes is low; negative: exactly at 90 %", async () => {
@@ -139,7 +193,9 @@ describe("rules ES001–ES009", () => {
   it("ES009: a published version with a plaintext secret; negative: $LATEST reports ES001 instead", async () => {
     const v3 = fn({ DB_PASSWORD: "old-password-kept" }, { version: "3", arn: `${ARN}:3` });
     const found = await checkFunction(v3, { keyCheck: ok });
-    expect(found).toEqual([expect.objectContaining({ ruleId: "ES009", severity: "high", version: "3", functionArn: `${ARN}:3` })]);
+    expect(found).toEqual([expect.objectContaining({ ruleId: "ES009", severity: "medium", confidence: "medium", version: "3", functionArn: `${ARN}:3` })]);
+    const key = await checkFunction(fn({ OLD_KEY: expandTemplate("{pem:EC PRIVATE KEY}", "es009") }, { version: "3", arn: `${ARN}:3` }), { keyCheck: ok });
+    expect(key).toEqual([expect.objectContaining({ ruleId: "ES009", severity: "critical", detector: "private-key", confidence: "high" })]);
     const latest = await checkFunction(fn({ DB_PASSWORD: "old-password-kept" }), { keyCheck: ok });
     expect(rules(latest, "ES009")).toEqual([]);
   });
@@ -172,9 +228,11 @@ describe("rules ES001–ES009", () => {
 
 describe("secret detection", () => {
   it("runs one secretlint pass per function and maps each match to its variable", async () => {
-    const hits = await detectSecrets({ A_AWS_SECRET_ACCESS_KEY: FAKE_SECRET_KEY, NOTE: "hello world", TOKEN_SLACK: "xoxb-1234567890-1234567890123-abcdefghijABCDEFGHIJ1234" });
+    const slack = expandTemplate("xoxb-{d:10}-{d:13}-{a:24}", "audit-rules/slack");
+    const hits = await detectSecrets({ A_AWS_SECRET_ACCESS_KEY: FAKE_SECRET_KEY, NOTE: "hello world", TOKEN_SLACK: slack, DOC_SLACK: "xoxb-1234567890-1234567890123-abcdefghijABCDEFGHIJ1234" });
     expect([...hits.keys()].sort()).toEqual(["A_AWS_SECRET_ACCESS_KEY", "TOKEN_SLACK"]);
-    expect(hits.get("TOKEN_SLACK")).toEqual({ detector: "secretlint:slack", critical: false });
+    expect(hits.get("TOKEN_SLACK")).toEqual({ detector: "slack-token", confidence: "high", critical: false, reason: expect.stringContaining("Slack") });
+    expect(hits.get("A_AWS_SECRET_ACCESS_KEY")).toEqual({ detector: "secretlint:aws", confidence: "high", critical: true, reason: "secretlint rule aws matched its value" });
   });
 
   it("a value cannot switch detection off with a secretlint-disable comment", async () => {
@@ -184,9 +242,10 @@ describe("secret detection", () => {
 
   it.each([
     ["DB_PASSWORD", "hunter2-is-long", true],
-    ["STRIPE_API_KEY", "sk_test_abcdefgh", true],
-    ["GITHUB_TOKEN", "abcdef0123456789", true],
-    ["DB_PASSWORD", "short", false],
+    ["STRIPE_API_KEY", "sk_test_q81mVx02", true],
+    ["GITHUB_TOKEN", "f3Kq9ZrT0pLm2Wx7", true],
+    ["GITHUB_TOKEN", "abcdef0123456789", false],
+    ["DB_PASSWORD", "short", true],
     ["DB_PASSWORD_ARN", "arn:aws:secretsmanager:eu-west-1:1:secret:x", false],
     ["DB_PASSWORD", "arn:aws:secretsmanager:eu-west-1:1:secret:x", false],
     ["TOKEN_URL", "https://auth.example.com/oauth/token", false],

@@ -106,7 +106,7 @@ describe("positions in JSON", () => {
     const text = fixture("json/template.json");
     const src = Source.parse("json/template.json", text);
     const entries = variables(src, "JsonFunction");
-    expect(entries.map((e) => e.key)).toEqual(["STAGE", "SERVICE_PASSWORD", "WEBHOOK_SECRET", "ENDPOINT", "DB_PASSWORD"]);
+    expect(entries.map((e) => e.key)).toEqual(["STAGE", "SERVICE_PASSWORD", "SIGNING_SECRET", "ENDPOINT", "DB_PASSWORD"]);
     for (const e of entries) {
       const key = positionOf(text, `"${e.key}": `);
       expect(src.pos(e.value), e.key).toEqual({ line: key.line, column: key.column + e.key.length + 4 });

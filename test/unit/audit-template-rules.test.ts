@@ -43,16 +43,18 @@ describe("CloudFormation YAML with intrinsic tags", () => {
   it("a !Sub or !Join whose literal part carries a secret is one (ES001); short literals around references are not", () => {
     expect(of("SubSecret")).toEqual(["ES001 API_KEY", "ES001 DATABASE_URL"]);
     const f = find("SubSecret", "ES001", "DATABASE_URL");
-    expect(f.message).toContain("database-connection-string");
+    expect(f).toMatchObject({ detector: "url-credentials", confidence: "high", severity: "high" });
     const at = positionOf(text("cfn/intrinsics.yaml"), "!Sub \"postgres://");
     expect(f.location).toEqual({ file: "cfn/intrinsics.yaml", ...at });
   });
 });
 
 describe("keys written in the template (the shapes CKV_AWS_45 knows)", () => {
-  it("an AWS access key id and a private key are critical; a secret under a secret name is high", () => {
-    const sev = result.findings.filter((f) => f.functionName === "LegacyUploader").map((f) => `${f.ruleId} ${f.variable} ${f.severity}`);
-    expect(sev.sort()).toEqual(["ES001 SIGNING_KEY critical", "ES001 UPLOAD_KEY_ID critical", "ES001 UPLOAD_SECRET high"]);
+  it("an AWS access key id and a private key are critical; a secret found by its name alone is medium (name + entropy)", () => {
+    const found = result.findings.filter((f) => f.functionName === "LegacyUploader");
+    const sev = found.map((f) => `${f.ruleId} ${f.variable} ${f.severity} ${f.confidence}`);
+    expect(sev.sort()).toEqual(["ES001 SIGNING_KEY critical high", "ES001 UPLOAD_KEY_ID critical high", "ES001 UPLOAD_SECRET medium medium"]);
+    expect(found.find((f) => f.variable === "UPLOAD_SECRET")?.detector).toBe("name+entropy");
   });
 });
 
@@ -110,7 +112,7 @@ describe("ES021 secret parameters", () => {
   });
 
   it("JSON templates: long-form Ref to a NoEcho parameter", () => {
-    expect(of("JsonFunction")).toEqual(["ES001 WEBHOOK_SECRET", "ES004 -", "ES020 DB_PASSWORD", "ES021 SERVICE_PASSWORD"]);
+    expect(of("JsonFunction")).toEqual(["ES001 SIGNING_SECRET", "ES004 -", "ES020 DB_PASSWORD", "ES021 SERVICE_PASSWORD"]);
     const at = positionOf(text("json/template.json"), '{ "Ref": "ServicePassword" }');
     expect(find("JsonFunction", "ES021", "SERVICE_PASSWORD").location).toEqual({ file: "json/template.json", ...at });
   });

@@ -97,11 +97,18 @@ describe("throttling", () => {
   it("the handler fails the invocation when ENVSEAL_AUDIT_FAIL_ON is reached, after logging", async () => {
     const { handler } = throttlingHandler(0, [FN]);
     const lines: string[] = [];
-    const config = configFrom({ ENVSEAL_AUDIT_REGIONS: "us-east-1", ENVSEAL_AUDIT_FAIL_ON: "high" });
+    // DB_PASSWORD is found by name + entropy: medium confidence, medium severity.
+    const config = configFrom({ ENVSEAL_AUDIT_REGIONS: "us-east-1", ENVSEAL_AUDIT_FAIL_ON: "medium" });
     await expect(runScheduledAudit(config, { clients: clientsWith(handler, new RateLimiter(1000)), log: (l) => lines.push(l) })).rejects.toThrow(
-      /findings at or above high remain/,
+      /findings at or above medium remain/,
     );
     expect(lines.at(-1)).toContain('"type":"envseal.audit.summary"');
+  });
+
+  it("handler configuration: ENVSEAL_EMULATOR is read and checked", () => {
+    expect(configFrom({ AWS_REGION: "eu-west-1", ENVSEAL_EMULATOR: "moto" }).emulator).toBe("moto");
+    expect(configFrom({ AWS_REGION: "eu-west-1" }).emulator).toBeUndefined();
+    expect(() => configFrom({ AWS_REGION: "eu-west-1", ENVSEAL_EMULATOR: "kms-local" })).toThrow(/ENVSEAL_EMULATOR/);
   });
 
   it("handler configuration: defaults, all, and bad values", () => {

@@ -152,10 +152,11 @@ describe("argv → options", () => {
 describe("bad input: one line, right exit code, no stack trace, nothing written", () => {
   const cases: Array<[string, string[], number, RegExp, { stdin?: string; setup?: () => void }?]> = [
     ["missing --function", ["push", "-k", "alias/app", "A1=x"], 2, /required option '-f, --function <name>' not specified/],
-    ["missing --key", ["push", "-f", "orders-api", "A1=xxxxxx"], 2, /push needs --key to seal values/],
+    ["missing --key, no at-rest key to default to", ["push", "-f", "orders-api", "A1=xxxxxx"], 2, /push needs --key to seal: orders-api has no customer managed at-rest key to seal with/],
     ["invalid name", ["push", "-f", "orders-api", "-k", "alias/app", "1BAD=x"], 2, /invalid variable name "1BAD"/],
     ["reserved name", ["push", "-f", "orders-api", "-k", "alias/app", "AWS_SESSION_TOKEN=x"], 2, /AWS_SESSION_TOKEN is reserved by Lambda/],
-    ["missing env file", ["push", "-f", "orders-api", "-k", "alias/app", "--env-file", "/nonexistent/.env"], 2, /--env-file \/nonexistent\/.env does not exist/],
+    ["missing dotenv file", ["push", "-f", "orders-api", "-k", "alias/app", "--dotenv", "/nonexistent/.env"], 2, /--dotenv \/nonexistent\/.env does not exist/],
+    ["missing env file (older spelling)", ["push", "-f", "orders-api", "-k", "alias/app", "--env-file", "/nonexistent/.env"], 2, /--env-file \/nonexistent\/.env does not exist/],
     ["bad output format", ["-o", "yaml", "show", "-f", "orders-api"], 2, /argument 'yaml' is invalid/],
     ["bad max-attempts", ["--max-attempts", "zero", "show", "-f", "orders-api"], 2, /--max-attempts must be a positive whole number/],
     ["invalid function name", ["show", "-f", "bad name!"], 2, /function .* was not found|invalid function name/],
@@ -168,7 +169,8 @@ describe("bad input: one line, right exit code, no stack trace, nothing written"
     ["decrypt too short", ["decrypt", "-f", "orders-api", "QUJD"], 2, /too short to be KMS ciphertext/],
     ["unset unknown name", ["unset", "-f", "orders-api", "NOT_THERE"], 2, /NOT_THERE is not set on orders-api/],
     ["invalid key ref", ["push", "-f", "orders-api", "-k", "bad key!", "A1=xxxxxx"], 2, /invalid key reference/],
-    ["plain http endpoint off loopback", ["--endpoint-url", "http://kms.example.com", "show", "-f", "orders-api"], 3, /uses http to kms.example.com; envseal requires HTTPS/],
+    ["plain http endpoint off loopback", ["--endpoint-url", "http://kms.example.com", "show", "-f", "orders-api"], 2, /uses http to kms.example.com; envseal requires HTTPS/],
+    ["endpoint that is not a URL", ["--endpoint-url", "not a url", "show", "-f", "orders-api"], 2, /--endpoint-url is not a URL/],
   ];
   it.each(cases)("%s", async (_label, argv, code, message, extra) => {
     const r = await run(argv, extra?.stdin !== undefined ? { stdin: extra.stdin } : {});

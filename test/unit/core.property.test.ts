@@ -162,6 +162,15 @@ describe("wire format v1", () => {
       }),
     );
     expect(() => decodeBundle(new TextEncoder().encode("[1]"))).toThrow(/not a JSON object/);
-    expect(() => decodeBundle(new TextEncoder().encode('{"A":1}'))).toThrow(/bundle entry A is not a string/);
+    expect(() => decodeBundle(new TextEncoder().encode('{"AB":1}'))).toThrow(/bundle entry AB is not a string/);
   });
+
+  it.each(["AWS_REGION", "AWS_LAMBDA_FUNCTION_NAME", "ENVSEAL_SEALED", "ENVSEAL_BUNDLE", "_HANDLER", "1BAD", "A", "has-dash"])(
+    "refuses a bundle entry named %s (same name rules as variables), without echoing the name",
+    (name) => {
+      const plaintext = new TextEncoder().encode(JSON.stringify({ GOOD_ONE: "x", [name]: "y" }));
+      expect(() => decodeBundle(plaintext)).toThrow(InputError);
+      expect(() => decodeBundle(plaintext)).toThrow(/^the bundle's entry 2 has a name Lambda refuses or reserves, or envseal manages$/);
+    },
+  );
 });

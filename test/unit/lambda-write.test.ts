@@ -12,10 +12,9 @@ import {
   DEFAULT_CONFLICT_BASE_DELAY_MS,
   DEFAULT_CONFLICT_MAX_DELAY_MS,
   DEFAULT_MAX_CONFLICT_ATTEMPTS,
-  toFunctionState,
   writeEnvironment,
-  type FunctionState,
-} from "../../src/lambda/config.js";
+} from "../../src/lambda/write.js";
+import { toFunctionState, type FunctionState } from "../../src/lambda/config.js";
 import { sdkError } from "../support/sdk-errors.js";
 import { AwsError } from "../../src/core/errors.js";
 
@@ -91,7 +90,7 @@ describe("writeEnvironment: retry policy on conflicts", () => {
     lambdaMock.on(UpdateFunctionConfigurationCommand).rejects(sdkError("PreconditionFailedException", 412));
     const p = writeEnvironment(new LambdaClient({ region: "eu-west-1" }), initial(), addOne, { conflictBaseDelayMs: 1 });
     await expect(p).rejects.toBeInstanceOf(AwsError);
-    await expect(p).rejects.toThrow(`kept changing under us (${DEFAULT_MAX_CONFLICT_ATTEMPTS} attempts); nothing was written`);
+    await expect(p).rejects.toThrow(`kept changing under the write (${DEFAULT_MAX_CONFLICT_ATTEMPTS} attempts); nothing was written by this run`);
     expect(lambdaMock.commandCalls(UpdateFunctionConfigurationCommand)).toHaveLength(DEFAULT_MAX_CONFLICT_ATTEMPTS);
   });
 
@@ -113,13 +112,83 @@ describe("writeEnvironment: retry policy on conflicts", () => {
     expect(lambdaMock.commandCalls(UpdateFunctionConfigurationCommand)[1]!.args[0].input.RevisionId).toBe("rev-2");
   });
 
-  it("leaves transport faults to the SDK's retry strategy: a 500 or a throttle is not retried here", async () => {
-    for (const [name, status] of [["ServiceException", 500], ["TooManyRequestsException", 429]] as const) {
-      lambdaMock.reset();
-      lambdaMock.on(UpdateFunctionConfigurationCommand).rejects(sdkError(name, status));
-      await expect(writeEnvironment(new LambdaClient({ region: "eu-west-1" }), initial(), addOne)).rejects.toBeInstanceOf(AwsError);
-      expect(lambdaMock.commandCalls(UpdateFunctionConfigurationCommand)).toHaveLength(1);
-      expect(lambdaMock.commandCalls(GetFunctionConfigurationCommand)).toHaveLength(0);
-    }
+  it("leaves transport faults to the SDK's retry strategy: a throttle (never applied) is neither retried nor re-read here", async () => {
+    lambdaMock.on(UpdateFunctionConfigurationCommand).rejects(sdkError("TooManyRequestsException", 429));
+    const p = writeEnvironment(new LambdaClient({ region: "eu-west-1" }), initial(), addOne, { command: "push" });
+    await expect(p).rejects.toBeInstanceOf(AwsError);
+    await expect(p).rejects.not.toThrow(/may have been applied|could not tell/);
+    expect(lambdaMock.commandCalls(UpdateFunctionConfigurationCommand)).toHaveLength(1);
+    expect(lambdaMock.commandCalls(GetFunctionConfigurationCommand)).toHaveLength(0);
+  });
+
+  it("after a 500 (the update may have landed) re-reads once: not applied → says so, and sends nothing more", async () => {
+    lambdaMock.on(GetFunctionConfigurationCommand).resolves(config({ A: "1" }, "rev-1"));
+    lambdaMock.on(UpdateFunctionConfigurationCommand).rejects(sdkError("ServiceException", 500));
+    const p = writeEnvironment(new LambdaClient({ region: "eu-west-1" }), initial(), addOne, { command: "push" });
+    await expect(p).rejects.toThrow(/ServiceException.*; it was not applied \(envseal read the function back\): nothing was written by this run/);
+    expect(lambdaMock.commandCalls(UpdateFunctionConfigurationCommand)).toHaveLength(1);
+    expect(lambdaMock.commandCalls(GetFunctionConfigurationCommand)).toHaveLength(1);
+  });
+
+  it("after a 500 and a failed read-back, never says nothing was written", async () => {
+    lambdaMock.on(GetFunctionConfigurationCommand).rejects(sdkError("ServiceException", 500));
+    lambdaMock.on(UpdateFunctionConfigurationCommand).rejects(sdkError("ServiceException", 500));
+    const p = writeEnvironment(new LambdaClient({ region: "eu-west-1" }), initial(), addOne, { command: "rotate" });
+    await expect(p).rejects.toThrow(/rotate could not tell whether the update was applied: check with `envseal show --function orders-api`/);
+    await expect(p).rejects.not.toThrow(/nothing was written/);
+  });
+
+  it("after a 500 whose update did land, re-reads, finds the change in place and reports it written", async () => {
+    lambdaMock.on(GetFunctionConfigurationCommand).resolves(config({ A: "1", MINE: "m" }, "rev-2"));
+    lambdaMock.on(UpdateFunctionConfigurationCommand).rejects(sdkError("ServiceException", 500));
+    const r = await writeEnvironment(new LambdaClient({ region: "eu-west-1" }), initial(), addOne, { command: "push" });
+    expect(r.written?.variables).toEqual({ A: "1", MINE: "m" });
+    expect(r.recovered).toBe(true);
+    expect(r.live).toBe(true);
+    expect(lambdaMock.commandCalls(UpdateFunctionConfigurationCommand)).toHaveLength(1);
+  });
+
+  it("refuses to write a state that carries Environment.Error (exit 3), naming the at-rest key and kms:Decrypt", async () => {
+    const unreadable = toFunctionState(
+      { FunctionName: "orders-api", FunctionArn: FN_ARN, KMSKeyArn: "arn:aws:kms:eu-west-1:111122223333:key/k1", Environment: { Error: { ErrorCode: "AccessDeniedException", Message: "Lambda was unable to decrypt the environment variables because KMS access was denied" } }, RevisionId: "rev-1" },
+      "orders-api",
+    );
+    const p = writeEnvironment(new LambdaClient({ region: "eu-west-1" }), unreadable, addOne, { command: "push" });
+    await expect(p).rejects.toMatchObject({ exitCode: 3, code: "EnvironmentUnreadable" });
+    await expect(p).rejects.toThrow(/push refused: Lambda could not decrypt the environment of orders-api .*nothing was written/);
+    await expect(p).rejects.toMatchObject({ hint: expect.stringContaining("kms:Decrypt on the at-rest key arn:aws:kms:eu-west-1:111122223333:key/k1") });
+    expect(lambdaMock.commandCalls(UpdateFunctionConfigurationCommand)).toHaveLength(0);
+  });
+
+  it("a plan that changes nothing writes nothing", async () => {
+    const r = await writeEnvironment(new LambdaClient({ region: "eu-west-1" }), initial(), (s) => ({ variables: { ...s.variables } }));
+    expect(r.written).toBeNull();
+    expect(lambdaMock.commandCalls(UpdateFunctionConfigurationCommand)).toHaveLength(0);
+  });
+});
+
+describe("writeEnvironment: waiting until the update is live, bounded", () => {
+  it("returns live: false with the reason when LastUpdateStatus stays InProgress past maxWaitSeconds", async () => {
+    lambdaMock.on(GetFunctionConfigurationCommand).resolves({ ...config({ A: "1", MINE: "m" }, "rev-2"), LastUpdateStatus: "InProgress" });
+    const started = Date.now();
+    const r = await writeEnvironment(new LambdaClient({ region: "eu-west-1" }), initial(), addOne, { maxWaitSeconds: 1, minDelaySeconds: 0.2 });
+    expect(r.written).not.toBeNull();
+    expect(r.live).toBe(false);
+    expect(r.notLiveReason).toBe("LastUpdateStatus was not Successful within 1 s");
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it("returns live: false when the function cannot be read back", async () => {
+    lambdaMock.on(GetFunctionConfigurationCommand).rejects(sdkError("ServiceException", 500));
+    const r = await writeEnvironment(new LambdaClient({ region: "eu-west-1" }), initial(), addOne, { maxWaitSeconds: 1, minDelaySeconds: 0.2 });
+    expect(r.live).toBe(false);
+    expect(r.notLiveReason).toBe("the function could not be read back within 1 s");
+  });
+
+  it("a Failed update is an error that says the configuration was written but not applied", async () => {
+    lambdaMock.on(GetFunctionConfigurationCommand).resolves({ ...config({ A: "1", MINE: "m" }, "rev-2"), LastUpdateStatus: "Failed", LastUpdateStatusReasonCode: "KMSKeyAccessDenied" });
+    await expect(writeEnvironment(new LambdaClient({ region: "eu-west-1" }), initial(), addOne)).rejects.toThrow(
+      "the configuration of orders-api was written but Lambda could not apply it: KMSKeyAccessDenied",
+    );
   });
 });

@@ -11,10 +11,11 @@ import { rotate } from "../../src/ops/rotate.js";
 import { copy } from "../../src/ops/copy.js";
 import { adopt } from "../../src/ops/adopt.js";
 import { policy } from "../../src/ops/policy.js";
+import { COMMAND_PERMISSIONS, DEPLOYER_COMMANDS } from "../../src/ops/permissions.js";
 import { push } from "../../src/ops/push.js";
 import { unset } from "../../src/ops/unset.js";
 import { show } from "../../src/ops/show.js";
-import { AwsError, InputError } from "../../src/core/errors.js";
+import { InputError } from "../../src/core/errors.js";
 import type { AwsDeps } from "../../src/ops/deps.js";
 import { canary, expectNoCanary } from "../support/canary.js";
 import { sdkError } from "../support/sdk-errors.js";
@@ -108,16 +109,38 @@ describe("rotate", () => {
     expect(kmsMock.commandCalls(ReEncryptCommand)).toHaveLength(0);
   });
 
-  it("writes nothing when a sealed value changed under it (412, then a different value)", async () => {
+  it("re-plans after a 412: a value changed meanwhile is re-encrypted too, so nothing stays under the old key", async () => {
     lambdaMock
       .on(GetFunctionConfigurationCommand)
       .resolvesOnce(fnConfig("orders-api", { A1: b64("a"), ENVSEAL_SEALED: "A1" }))
-      .resolves(fnConfig("orders-api", { A1: b64("changed"), ENVSEAL_SEALED: "A1" }, { RevisionId: "r2" }));
+      .resolves(fnConfig("orders-api", { A1: b64("changed"), B2: b64("added"), ENVSEAL_SEALED: "A1,B2" }, { RevisionId: "r2" }));
     lambdaMock.on(UpdateFunctionConfigurationCommand).rejectsOnce(sdkError("PreconditionFailedException", 412)).resolves({});
-    const p = rotate(deps, { functionName: "orders-api", toKey: "alias/new" });
-    await expect(p).rejects.toBeInstanceOf(AwsError);
-    await expect(p).rejects.toThrow(/A1 changed on orders-api while rotate ran; nothing was written/);
+    const r = await rotate(deps, { functionName: "orders-api", toKey: "alias/new" });
+    const reencrypted = kmsMock.commandCalls(ReEncryptCommand).map((c) => Buffer.from(c.args[0].input.CiphertextBlob!).toString("base64"));
+    expect(reencrypted.sort()).toEqual([b64("a"), b64("added"), b64("changed")].sort());
+    const upd = lambdaMock.commandCalls(UpdateFunctionConfigurationCommand);
+    expect(upd).toHaveLength(2);
+    expect(upd[1]!.args[0].input.RevisionId).toBe("r2");
+    const written = upd[1]!.args[0].input.Environment!.Variables!;
+    // Every sealed value written is the ReEncrypt output of what the fresh read held, never an old-key value.
+    const reOf = (v: string) => Buffer.from(`re:${Buffer.from(v, "base64").toString("hex").slice(0, 8)}`.padEnd(100, "x")).toString("base64");
+    expect(written).toEqual({ A1: reOf(b64("changed")), B2: reOf(b64("added")), ENVSEAL_SEALED: "A1,B2" });
+    expect(r.names).toEqual(["A1", "B2"]);
+    expect(r.written).toBe(true);
+  });
+
+  it("recognises its own write after a lost answer (reset, then 412 on the SDK's retry) and reports success", async () => {
+    let stored = { A1: b64("a"), ENVSEAL_SEALED: "A1" } as Record<string, string>;
+    lambdaMock.on(GetFunctionConfigurationCommand).callsFake(async () => fnConfig("orders-api", stored, { RevisionId: stored.A1 === b64("a") ? "r1" : "r2", KMSKeyArn: stored.A1 === b64("a") ? OLD : NEW }));
+    lambdaMock.on(UpdateFunctionConfigurationCommand).callsFake(async (input) => {
+      stored = input.Environment!.Variables!;
+      // Applied, but the answer is lost, and the SDK's retry met the new revision: Lambda answers 412.
+      throw Object.assign(sdkError("PreconditionFailedException", 412), { $metadata: { httpStatusCode: 412, attempts: 2 } });
+    });
+    const r = await rotate(deps, { functionName: "orders-api", toKey: "alias/new" });
+    expect(r.written).toBe(true);
     expect(lambdaMock.commandCalls(UpdateFunctionConfigurationCommand)).toHaveLength(1);
+    expect(kmsMock.commandCalls(ReEncryptCommand)).toHaveLength(1);
   });
 
   it("names kms:ReEncrypt* when ReEncrypt is denied", async () => {
@@ -219,10 +242,44 @@ describe("policy", () => {
       Resource: "*",
       Condition: cond,
     });
-    const byAction = Object.fromEntries(p.deployerPolicy.Statement.map((s) => [JSON.stringify(s.Action), s]));
-    expect(byAction['"kms:Encrypt"']).toMatchObject({ Resource: NEW, Condition: cond });
-    expect(byAction['"kms:DescribeKey"']).toMatchObject({ Resource: NEW });
-    expect(byAction['["lambda:GetFunctionConfiguration","lambda:UpdateFunctionConfiguration"]']).toMatchObject({ Resource: arn("orders-api") });
+    expect(p.deployerPolicy.Statement).toEqual([
+      { Sid: "EnvsealDescribeKey", Effect: "Allow", Action: "kms:DescribeKey", Resource: NEW },
+      {
+        Sid: "EnvsealSealedValues",
+        Effect: "Allow",
+        Action: ["kms:Decrypt", "kms:Encrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo"],
+        Resource: NEW,
+        Condition: cond,
+      },
+      {
+        Sid: "EnvsealAtRestKeyThroughLambda",
+        Effect: "Allow",
+        Action: ["kms:CreateGrant", "kms:Decrypt", "kms:Encrypt"],
+        Resource: NEW,
+        Condition: { StringEquals: { "kms:ViaService": "lambda.eu-west-1.amazonaws.com" } },
+      },
+      { Sid: "EnvsealReadWriteFunction", Effect: "Allow", Action: ["lambda:GetFunctionConfiguration", "lambda:UpdateFunctionConfiguration"], Resource: arn("orders-api") },
+    ]);
+  });
+
+  it("the deployer policy grants every action every deployer command may call (from the one table)", async () => {
+    lambdaMock.on(GetFunctionConfigurationCommand).resolves(fnConfig("orders-api", {}));
+    const p = await policy(deps, { functionName: "orders-api", key: "alias/new" });
+    const granted = (sid: string) => [p.deployerPolicy.Statement.find((s) => s.Sid === sid)?.Action ?? []].flat();
+    const bySid = { sealingKey: [...granted("EnvsealDescribeKey"), ...granted("EnvsealSealedValues")], atRestKey: granted("EnvsealAtRestKeyThroughLambda"), function: granted("EnvsealReadWriteFunction") };
+    for (const command of DEPLOYER_COMMANDS) {
+      for (const perm of COMMAND_PERMISSIONS[command]) {
+        if (perm.scope === "atRestKey" && perm.action === "kms:DescribeKey") continue; // --at-rest-key names the sealing key, or aws/lambda
+        expect(bySid[perm.scope as keyof typeof bySid], `${command} ${perm.action} (${perm.scope})`).toContain(perm.action);
+      }
+    }
+  });
+
+  it("grants the at-rest statement on the function's own at-rest key when it has one", async () => {
+    lambdaMock.on(GetFunctionConfigurationCommand).resolves(fnConfig("orders-api", {}, { KMSKeyArn: OLD }));
+    const p = await policy(deps, { functionName: "orders-api", key: "alias/new" });
+    expect(p.deployerPolicy.Statement.find((s) => s.Sid === "EnvsealAtRestKeyThroughLambda")?.Resource).toBe(OLD);
+    expect(p.deployerPolicy.Statement.find((s) => s.Sid === "EnvsealSealedValues")?.Resource).toBe(NEW);
   });
 
   it("refuses an AWS managed key", async () => {

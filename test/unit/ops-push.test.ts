@@ -125,7 +125,7 @@ describe("push", () => {
     const p = push(deps, { functionName: "orders-api", key: "alias/app", secrets: { TOKEN: "t0ken-value" } });
     await expect(p).rejects.toBeInstanceOf(AwsError);
     const message = await p.then(() => "", (e: Error) => e.message);
-    const attempts = Number(/kept changing under us \((\d+) attempts\); nothing was written by this run/.exec(message)?.[1]);
+    const attempts = Number(/kept changing under push \((\d+) attempts\); nothing was written by this run/.exec(message)?.[1]);
     expect(attempts).toBeGreaterThanOrEqual(5);
     expect(lambdaMock.commandCalls(UpdateFunctionConfigurationCommand)).toHaveLength(attempts);
   });

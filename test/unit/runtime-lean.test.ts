@@ -43,6 +43,20 @@ describe("the lean path's SigV4 signer", () => {
     expect(ours["x-amz-date"]).toBe("20240229T235958Z");
     expect(ours["x-amz-security-token"]).toBe(sessionToken);
   });
+
+  it.each(["/kms", "/prefix/kms/", "/a/./b/../c", "/with%20space/x"])("signs the request's own path %s exactly as @smithy/signature-v4 does", async (path) => {
+    const credentials = { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY" };
+    const date = new Date("2024-02-29T23:59:58.123Z");
+    const body = "{}";
+    const base = { "content-type": "application/x-amz-json-1.1", "x-amz-target": "TrentService.Decrypt" };
+    const ours = signPost({ credentials, region: "us-east-1", service: "kms", host: "kms.example", path, headers: base, body, date });
+    const theirs = await new SignatureV4({ credentials, region: "us-east-1", service: "kms", sha256: Sha256 }).sign(
+      { method: "POST", protocol: "https:", hostname: "kms.example", path, query: {}, headers: { ...base, host: "kms.example" }, body },
+      { signingDate: date },
+    );
+    expect(ours.authorization).toBe(theirs.headers.authorization);
+    expect(ours.authorization).not.toBe(signPost({ credentials, region: "us-east-1", service: "kms", host: "kms.example", headers: base, body, date }).authorization);
+  });
 });
 
 describe("the lean path's endpoint, credentials and transport choice", () => {
@@ -101,6 +115,12 @@ describe("the lean path against a KMS JSON server: retries, error bodies, choice
     lean!.rejectsOnce(kmsError(name, "", status));
     await expect(loadSecrets({ maxAttempts: 3 })).resolves.toEqual({ DB_PASSWORD: "pw" });
     expect(lean!.calls()).toHaveLength(3);
+  });
+
+  it("signs the path of an endpoint that has one (AWS_ENDPOINT_URL_KMS=http://host:port/prefix), and the server verifies it", async () => {
+    vi.stubEnv("AWS_ENDPOINT_URL_KMS", `${process.env.AWS_ENDPOINT_URL_KMS}/kms-prefix`);
+    await expect(loadSecrets()).resolves.toEqual({ DB_PASSWORD: "pw" });
+    expect(lean!.calls()).toHaveLength(1);
   });
 
   it("retries a dropped connection", async () => {

@@ -2,7 +2,8 @@
  * Report formats and writing a report to a file.
  * @module
  */
-import { chmod, open } from "node:fs/promises";
+import { constants } from "node:fs";
+import { lstat, open } from "node:fs/promises";
 import { InputError } from "../../core/errors.js";
 import type { AuditReport } from "../report.js";
 import { renderSarif } from "./sarif.js";
@@ -35,26 +36,40 @@ export function renderReport(report: AuditReport, format: ReportFormat, options:
 }
 
 /**
- * Write a report file readable by its owner only (mode 0600, also when it already existed).
- * Throws {@link InputError} naming the path when it cannot be written.
+ * Write a report file readable by its owner only (mode 0600). Never follows a symbolic link: the file is opened with
+ * `O_NOFOLLOW`, so a link planted at `path` (even between a check and the open) makes the write fail instead of
+ * overwriting the link's target. An existing file is replaced only with `force`. Throws {@link InputError} naming the path.
  *
  * @example
  * ```ts
- * await writeReportFile("envseal.sarif", renderReport(report, "sarif"));
+ * await writeReportFile("envseal.sarif", renderReport(report, "sarif"), { force: true });
  * ```
  */
-export async function writeReportFile(path: string, text: string): Promise<void> {
+export async function writeReportFile(path: string, text: string, options: { force?: boolean } = {}): Promise<void> {
+  const existing = await lstat(path).catch(() => undefined);
+  if (existing?.isSymbolicLink()) {
+    throw new InputError(`--out ${path} is a symbolic link; envseal does not write reports through links`, { hint: "pass the path of a regular file" });
+  }
+  if (existing && !existing.isFile()) throw new InputError(`--out ${path} is not a regular file`, { hint: "pass a file path" });
+  if (existing && !options.force) throw new InputError(`--out ${path} already exists`, { hint: "pass --force to overwrite it, or choose another path" });
+  const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_NOFOLLOW | (options.force ? constants.O_TRUNC : constants.O_EXCL);
+  let fh;
   try {
-    const fh = await open(path, "w", 0o600);
-    try {
-      await fh.writeFile(text, "utf8");
-    } finally {
-      await fh.close();
-    }
-    await chmod(path, 0o600);
+    fh = await open(path, flags, 0o600);
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code === "ELOOP") throw new InputError(`--out ${path} is a symbolic link; envseal does not write reports through links`, { hint: "pass the path of a regular file" });
+    if (code === "EEXIST") throw new InputError(`--out ${path} already exists`, { hint: "pass --force to overwrite it, or choose another path" });
+    throw new InputError(`cannot write --out ${path}${code ? ` (${code})` : ""}`, { hint: "pass a writable file path" });
+  }
+  try {
+    await fh.chmod(0o600);
+    await fh.writeFile(text, "utf8");
   } catch (err) {
     const code = (err as { code?: string }).code;
     throw new InputError(`cannot write --out ${path}${code ? ` (${code})` : ""}`, { hint: "pass a writable file path" });
+  } finally {
+    await fh.close();
   }
 }
 

@@ -81,6 +81,8 @@ export function renderSarif(report: AuditReport): string {
       },
     ],
     partialFingerprints: { [SARIF_FINGERPRINT_KEY]: f.fingerprint },
+    // SARIF's own confidence scale: a provider-verified format is near certain, name + entropy is a good guess.
+    ...(f.confidence ? { rank: f.confidence === "high" ? 90 : 60 } : {}),
     properties: {
       severity: f.severity,
       "security-severity": SECURITY_SEVERITY[f.severity],
@@ -88,6 +90,8 @@ export function renderSarif(report: AuditReport): string {
       functionArn: f.functionArn,
       version: f.version,
       ...(f.variable ? { variable: f.variable } : {}),
+      ...(f.detector ? { detector: f.detector } : {}),
+      ...(f.confidence ? { confidence: f.confidence } : {}),
     },
   }));
   const log = {
@@ -97,7 +101,22 @@ export function renderSarif(report: AuditReport): string {
       {
         tool: { driver: { name: "envseal", informationUri: report.tool.informationUri, rules } },
         automationDetails: { id: `envseal-audit/${report.source.mode}/` },
-        invocations: [{ executionSuccessful: true, startTimeUtc: report.generatedAt }],
+        invocations: [
+          {
+            executionSuccessful: true,
+            startTimeUtc: report.generatedAt,
+            // Functions whose variables could not be read: reported, never silently clean.
+            ...(report.summary.notScanned.length > 0
+              ? {
+                  toolExecutionNotifications: report.summary.notScanned.map((n) => ({
+                    level: "warning",
+                    message: { text: `not scanned: ${n.functionArn}: ${n.reason}` },
+                    descriptor: { id: "envseal/not-scanned" },
+                  })),
+                }
+              : {}),
+          },
+        ],
         results,
         properties: { summary: report.summary },
       },

@@ -57,6 +57,7 @@ export function renderTable(report: AuditReport, options: { color?: boolean } = 
     out += `unknown: ${u.location.file}:${u.location.line}:${u.location.column} ${u.function} ${u.what}: ${u.reason}\n`;
   }
   for (const k of report.summary.keysNotChecked) out += `warning: at-rest key ${k.key} not checked: ${k.reason}\n`;
+  for (const n of report.summary.notScanned) out += `warning: not scanned: ${n.functionArn}: ${n.reason}\n`;
   if (report.summary.failed) out += `failing: findings at or above --fail-on ${report.options.failOn} remain\n`;
   return out;
 }
@@ -89,6 +90,10 @@ export function renderMarkdown(report: AuditReport): string {
   out += `\nAt-rest keys: ${s.keyChecks}${s.keyChecks === "checked" ? ` (${s.keysChecked} distinct)` : ""}. Duration: ${s.durationMs} ms. ` +
     `Fail on: ${report.options.failOn}${s.failed ? " — **failing**" : ""}.\n`;
   for (const k of s.keysNotChecked) out += `\n> at-rest key ${md(k.key)} not checked: ${md(k.reason)}\n`;
+  if (s.notScanned.length > 0) {
+    out += "\n## Not scanned\n\nTheir variables could not be read, so they are not known to be clean.\n\n| function | reason |\n|---|---|\n";
+    for (const n of s.notScanned) out += `| ${md(n.functionArn)} | ${md(n.reason)} |\n`;
+  }
   const withLocation = [...report.findings, ...report.suppressed].some((f) => f.location);
   const loc = (f: Finding) => (withLocation ? ` ${md(located(f))} |` : "");
   const locHead = withLocation ? " location |" : "";

@@ -5,6 +5,7 @@
  * result is the same, in the same order. `--ignore` and `--baseline` apply afterwards, as for live audits.
  * @module
  */
+import type { Emulator } from "../../core/ciphertext.js";
 import { EnvsealError, InputError } from "../../core/errors.js";
 import { isRuleId } from "../rules.js";
 import type { Finding, SuppressedFinding } from "../types.js";
@@ -27,6 +28,8 @@ export interface TemplateAuditOptions {
   cwd?: string | undefined;
   /** ES004 is medium instead of low. Default: false. */
   requireCmk?: boolean | undefined;
+  /** Also take this KMS emulator's ciphertext for sealed (`ENVSEAL_EMULATOR`; tests only). Default: none. */
+  emulator?: Emulator | undefined;
   /** Worker threads. Default: one per CPU (at most 4) from 100 templates on, when the built worker exists; else 0. */
   workers?: number | undefined;
 }
@@ -84,11 +87,28 @@ export interface FileOutcome {
 }
 
 /**
+ * How every template of one run is judged: the same in the main thread and in each worker.
+ *
+ * @example
+ * ```ts
+ * const settings: QueueSettings = { cwd: process.cwd(), requireCmk: false, emulator: undefined };
+ * ```
+ */
+export interface QueueSettings {
+  /** Paths in findings are relative to this folder. */
+  readonly cwd: string;
+  /** ES004 is medium instead of low. */
+  readonly requireCmk: boolean;
+  /** Also take this KMS emulator's ciphertext for sealed (see `looksSealed`); `undefined` for AWS only. */
+  readonly emulator: Emulator | undefined;
+}
+
+/**
  * What a share of the queue gave: outcomes in order, and the first error (with its place) if one stopped it.
  *
  * @example
  * ```ts
- * const { error } = await auditQueue(queue, 0, 1, process.cwd(), false);
+ * const { error } = await auditQueue(queue, 0, 1, settings);
  * if (error) console.error(error.message); // "template t.yaml:4:1 is not valid YAML (BAD_INDENT)"
  * ```
  */
@@ -107,11 +127,10 @@ export interface QueueResult {
  * ```
  */
 export async function auditTemplates(paths: readonly string[], options: TemplateAuditOptions = {}): Promise<TemplateAuditResult> {
-  const cwd = options.cwd ?? process.cwd();
-  const requireCmk = Boolean(options.requireCmk);
-  const queue = await discoverTemplates(paths, cwd);
+  const settings: QueueSettings = { cwd: options.cwd ?? process.cwd(), requireCmk: Boolean(options.requireCmk), emulator: options.emulator };
+  const queue = await discoverTemplates(paths, settings.cwd);
   const workers = options.workers ?? defaultWorkers(queue.length, import.meta.url);
-  const results = workers > 1 ? await runInWorkers(queue, import.meta.url, { cwd, requireCmk, workers }) : [await auditQueue(queue, 0, 1, cwd, requireCmk)];
+  const results = workers > 1 ? await runInWorkers(queue, import.meta.url, settings, workers) : [await auditQueue(queue, 0, 1, settings)];
   const failed = results
     .map((r) => r.error)
     .filter((e) => e !== undefined)
@@ -149,10 +168,10 @@ function compareOrder(a: readonly number[], b: readonly number[]): number {
  *
  * @example
  * ```ts
- * const { outcomes, error } = await auditQueue(queue, 0, 1, process.cwd(), false);
+ * const { outcomes, error } = await auditQueue(queue, 0, 1, { cwd: process.cwd(), requireCmk: false, emulator: undefined });
  * ```
  */
-export async function auditQueue(queue: readonly Pending[], offset: number, stride: number, cwd: string, requireCmk: boolean): Promise<QueueResult> {
+export async function auditQueue(queue: readonly Pending[], offset: number, stride: number, settings: QueueSettings): Promise<QueueResult> {
   const work = queue.flatMap((item, i) => (i % stride === offset ? [{ item, order: [i] as number[] }] : []));
   const done = new Set<string>();
   const outcomes: FileOutcome[] = [];
@@ -161,9 +180,9 @@ export async function auditQueue(queue: readonly Pending[], offset: number, stri
     if (done.has(item.path)) continue;
     done.add(item.path);
     try {
-      const { file, nested } = await loadTemplate(item, cwd);
+      const { file, nested } = await loadTemplate(item, settings.cwd);
       work.splice(i + 1, 0, ...nested.map((n, k) => ({ item: n, order: [...order, k] })));
-      if (file) outcomes.push({ path: item.path, order, ...(await auditFile(file, requireCmk)) });
+      if (file) outcomes.push({ path: item.path, order, ...(await auditFile(file, settings)) });
     } catch (err) {
       const e = err as { name?: string; message?: string; hint?: string };
       if (!(err instanceof EnvsealError)) throw err;
@@ -173,12 +192,12 @@ export async function auditQueue(queue: readonly Pending[], offset: number, stri
   return { outcomes };
 }
 
-async function auditFile(file: TemplateFile, requireCmk: boolean): Promise<Omit<FileOutcome, "path" | "order">> {
+async function auditFile(file: TemplateFile, settings: QueueSettings): Promise<Omit<FileOutcome, "path" | "order">> {
   const findings: Finding[] = [];
   const suppressed: SuppressedFinding[] = [];
   const unknown: UnknownValue[] = [...file.unknown];
   for (const fn of file.functions) {
-    const checked = await checkTemplateFunction(fn, file, { requireCmk });
+    const checked = await checkTemplateFunction(fn, file, { requireCmk: settings.requireCmk, emulator: settings.emulator });
     unknown.push(...checked.unknown);
     for (const f of checked.findings) {
       const by = coveringSuppression(f, fn, file.comments, file.commentOnlyLines);

@@ -6,11 +6,11 @@
  * reason). Values are read, never copied into a finding.
  * @module
  */
-import { isPlausibleCiphertext } from "../../core/format.js";
-import { MANIFEST_VAR, parseManifest } from "../../core/manifest.js";
+import { looksSealed, type Emulator } from "../../core/ciphertext.js";
+import { BUNDLE_VAR, MANIFEST_VAR, parseManifest } from "../../core/manifest.js";
 import { checkFunction, fingerprintOf } from "../check.js";
+import { nameKind } from "../detect/names.js";
 import { RULES } from "../rules.js";
-import { secretName } from "../secrets.js";
 import type { AuditedFunction, Finding, FindingLocation, RuleId, Severity } from "../types.js";
 import type { Pos, TemplateFile, TemplateFunction, TemplateValue, UnknownValue } from "./types.js";
 
@@ -70,9 +70,26 @@ export function toAuditedFunction(fn: TemplateFunction): AuditedFunction {
   };
 }
 
-/** Split `DbPassword` into `Db_Password` so name hints see the words of CloudFormation-style names. */
+/** Split `DbPassword` into `Db_Password` so the name classifier sees the words of CloudFormation-style names. */
 function words(name: string): string {
   return name.replace(/([a-z0-9])([A-Z])/g, "$1_$2");
+}
+
+/**
+ * True when a name alone says secret: the live detectors' classifier ({@link nameKind}) calls it a password, a
+ * secret or a webhook URL. A bare `…_KEY` ("key") does not count here: the live rules decide those by the value (cache,
+ * partition and object keys are not secrets), and a parameter or dynamic reference has no value before deploy.
+ *
+ * @example
+ * ```ts
+ * namedSecret("DbPassword");      // true
+ * namedSecret("DB_PASSWORD_ARN"); // false: a reference
+ * namedSecret("CacheKey");        // false
+ * ```
+ */
+export function namedSecret(name: string): boolean {
+  const kind = nameKind(words(name));
+  return kind !== undefined && kind !== "key";
 }
 
 function at(file: string, pos: Pos): FindingLocation {
@@ -135,12 +152,12 @@ function sealedNames(fn: TemplateFunction): Set<string> | undefined {
 export async function checkTemplateFunction(
   fn: TemplateFunction,
   file: TemplateFile,
-  options: { requireCmk?: boolean } = {},
+  options: { requireCmk?: boolean; emulator?: Emulator | undefined } = {},
 ): Promise<{ findings: Finding[]; unknown: UnknownValue[] }> {
   const findings: Finding[] = [];
   const unknown: UnknownValue[] = [];
   const manifestPos = fn.variables.get(MANIFEST_VAR)?.pos;
-  for (const f of await checkFunction(toAuditedFunction(fn), { requireCmk: Boolean(options.requireCmk) })) {
+  for (const f of await checkFunction(toAuditedFunction(fn), { requireCmk: Boolean(options.requireCmk), emulator: options.emulator })) {
     const value = f.variable ? fn.variables.get(f.variable) : undefined;
     if (value && value.kind !== "literal" && VALUE_SHAPE_RULES.has(f.ruleId)) {
       unknown.push({ location: at(fn.file, value.pos), function: fn.id, what: `variable ${f.variable}`, reason: `${f.ruleId} not checked: value set at deploy time` });
@@ -150,23 +167,53 @@ export async function checkTemplateFunction(
     findings.push({ ...f, remediation: TEMPLATE_REMEDIATION[f.ruleId] ?? f.remediation, location: at(fn.file, pos) });
   }
   const sealed = sealedNames(fn);
+  findings.push(...(await literalPartFindings(fn, findings, sealed, options.emulator)));
   for (const [name, value] of [...fn.variables].sort(([a], [b]) => a.localeCompare(b))) {
-    if (name.startsWith("ENVSEAL_") || sealed?.has(name)) continue;
+    // As in the live rules, only envseal's own two variables are skipped: any other name, ENVSEAL_-prefixed or not, can
+    // hold a secret.
+    if (name === MANIFEST_VAR || name === BUNDLE_VAR || sealed?.has(name)) continue;
     findings.push(...referenceFindings(fn, file, name, value));
-    if (sealed && value.kind === "literal" && isPlausibleCiphertext(value.text)) {
+    if (sealed && value.kind === "literal" && looksSealed(value.text, { emulator: options.emulator }).sealed) {
       findings.push(
-        templateFinding(fn, "ES022", name, `${name} looks like KMS ciphertext but ${MANIFEST_VAR} does not list it, so the runtime will not open it and plaintext detection skips it`, value.pos),
+        templateFinding(fn, "ES022", name, `${name} has the structure of a KMS ciphertext blob but ${MANIFEST_VAR} does not list it, so the runtime will not open it and plaintext detection skips it`, value.pos),
       );
     }
   }
   return { findings, unknown };
 }
 
+/**
+ * ES001 on the literal parts of `!Sub` / `!Join` values. The value detectors match inside a value, so the first pass
+ * finds a token or a connection string around a reference; the name + entropy detector judges the whole value and
+ * takes a `${…}` in it for a placeholder not filled in yet — true of a live value, not of a template, where the
+ * literal parts are deployed as written. So a secret-named partial value nothing flagged goes through `checkFunction`
+ * once more, its references left out, and only ES001 is kept: the same detectors, messages and fingerprints.
+ */
+async function literalPartFindings(
+  fn: TemplateFunction,
+  found: readonly Finding[],
+  sealed: ReadonlySet<string> | undefined,
+  emulator: Emulator | undefined,
+): Promise<Finding[]> {
+  const flagged = new Set(found.filter((f) => f.ruleId === "ES001").map((f) => f.variable));
+  const parts = [...fn.variables].filter(
+    ([name, v]) => v.literal !== undefined && nameKind(name) !== undefined && !flagged.has(name) && !sealed?.has(name) && name !== MANIFEST_VAR && name !== BUNDLE_VAR,
+  );
+  if (parts.length === 0) return [];
+  const view: AuditedFunction = { ...toAuditedFunction(fn), variables: Object.fromEntries(parts.map(([name, v]) => [name, v.literal as string])) };
+  const out: Finding[] = [];
+  for (const f of await checkFunction(view, { emulator })) {
+    const value = f.ruleId === "ES001" && f.variable ? fn.variables.get(f.variable) : undefined;
+    if (value) out.push({ ...f, remediation: TEMPLATE_REMEDIATION.ES001 ?? f.remediation, location: at(fn.file, value.pos) });
+  }
+  return out;
+}
+
 function referenceFindings(fn: TemplateFunction, file: TemplateFile, name: string, value: TemplateValue): Finding[] {
   const out: Finding[] = [];
   if (value.dynamic.length > 0) {
     const services = [...new Set(value.dynamic.map((d) => d.service))].sort();
-    const high = value.dynamic.some((d) => d.service !== "ssm" || d.secretish) || secretName(name);
+    const high = value.dynamic.some((d) => d.service !== "ssm" || d.secretish) || namedSecret(name);
     out.push(
       templateFinding(
         fn,
@@ -180,7 +227,7 @@ function referenceFindings(fn: TemplateFunction, file: TemplateFile, name: strin
   }
   const secretParams = value.refs
     .map((r) => file.parameters.get(r))
-    .filter((p) => p !== undefined && (p.noEcho || secretName(words(p.name)) || (p.ssmType && p.secretishDefault)));
+    .filter((p) => p !== undefined && (p.noEcho || namedSecret(p.name) || (p.ssmType && p.secretishDefault)));
   const param = secretParams[0];
   if (param) {
     const why = param.noEcho ? "a NoEcho parameter" : param.ssmType && param.secretishDefault ? "an SSM-typed parameter naming a secret" : "a parameter named like a secret";

@@ -62,6 +62,11 @@ export interface TemplateValue {
    * `deferred`, one `${…}` placeholder (never taken for a secret, and sized like a short reference for ES008).
    */
   readonly text: string;
+  /**
+   * `partial` only: the literal parts alone, references left out. The name + entropy detector takes any value holding
+   * `${…}` for an unfilled placeholder, so a secret-named partial value is judged on this as well (template/rules.ts).
+   */
+  readonly literal?: string;
   /** Names referenced (`Ref`, `${Name}` in `!Sub`, `!GetAtt Name.Attr`), for ES021. */
   readonly refs: readonly string[];
   readonly dynamic: readonly DynamicRef[];

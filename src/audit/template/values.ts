@@ -30,7 +30,7 @@ interface Acc {
  *
  * @example
  * ```ts
- * classifyValue(src, node); // { kind: "partial", text: "postgres://app:${DbPassword}@db:5432/app", refs: ["DbPassword"], … }
+ * classifyValue(src, node); // { kind: "partial", text: "postgres://app:${DbPassword}@db:5432/app", literal: "postgres://app:@db:5432/app", refs: ["DbPassword"], … }
  * ```
  */
 export function classifyValue(src: Source, node: Node | undefined): TemplateValue | undefined {
@@ -43,7 +43,7 @@ export function classifyValue(src: Source, node: Node | undefined): TemplateValu
   const base = { refs: [...acc.refs], dynamic: acc.dynamic, pos: src.pos(node) };
   if (!firstRef) return { kind: "literal", text: literal, ...base };
   if (literal.trim().length >= MIN_LITERAL) {
-    return { kind: "partial", text: acc.parts.map((p) => ("lit" in p ? p.lit : `\${${p.ref}}`)).join(""), ...base };
+    return { kind: "partial", text: acc.parts.map((p) => ("lit" in p ? p.lit : `\${${p.ref}}`)).join(""), literal, ...base };
   }
   return { kind: "deferred", text: `\${${firstRef.ref}}`, ...base };
 }

@@ -10,7 +10,7 @@
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
-import type { QueueResult } from "./audit.js";
+import type { QueueResult, QueueSettings } from "./audit.js";
 import type { Pending } from "./load.js";
 
 /**
@@ -31,7 +31,7 @@ const JOB = "envseal-template-audit";
  *
  * @example
  * ```ts
- * const input: WorkerInput = { job: "envseal-template-audit", queue, offset: 1, stride: 2, cwd, requireCmk: false };
+ * const input: WorkerInput = { job: "envseal-template-audit", queue, offset: 1, stride: 2, settings: { cwd, requireCmk: false, emulator: undefined } };
  * ```
  */
 export interface WorkerInput {
@@ -39,8 +39,7 @@ export interface WorkerInput {
   readonly queue: readonly Pending[];
   readonly offset: number;
   readonly stride: number;
-  readonly cwd: string;
-  readonly requireCmk: boolean;
+  readonly settings: QueueSettings;
 }
 
 /** True when `moduleUrl` is a built module a worker can start (not TypeScript, not the process's own entry script). */
@@ -70,18 +69,14 @@ export function defaultWorkers(templates: number, moduleUrl: string): number {
  *
  * @example
  * ```ts
- * const results = await runInWorkers(queue, import.meta.url, { cwd: process.cwd(), requireCmk: false, workers: 2 });
+ * const results = await runInWorkers(queue, import.meta.url, { cwd: process.cwd(), requireCmk: false, emulator: undefined }, 2);
  * ```
  */
-export async function runInWorkers(
-  queue: readonly Pending[],
-  moduleUrl: string,
-  options: { cwd: string; requireCmk: boolean; workers: number },
-): Promise<QueueResult[]> {
+export async function runInWorkers(queue: readonly Pending[], moduleUrl: string, settings: QueueSettings, workers: number): Promise<QueueResult[]> {
   if (!startable(moduleUrl)) throw new TypeError("template workers need the built package");
   return Promise.all(
-    Array.from({ length: options.workers }, (_, offset) => {
-      const input: WorkerInput = { job: JOB, queue, offset, stride: options.workers, cwd: options.cwd, requireCmk: options.requireCmk };
+    Array.from({ length: workers }, (_, offset) => {
+      const input: WorkerInput = { job: JOB, queue, offset, stride: workers, settings };
       return new Promise<QueueResult>((resolve, reject) => {
         const worker = new Worker(new URL(moduleUrl), { workerData: input });
         worker.once("message", (result: QueueResult) => resolve(result));
@@ -101,9 +96,9 @@ export async function runInWorkers(
  * runWorker(auditQueue); // at the bottom of template/audit.ts
  * ```
  */
-export function runWorker(auditQueue: (queue: readonly Pending[], offset: number, stride: number, cwd: string, requireCmk: boolean) => Promise<QueueResult>): void {
+export function runWorker(auditQueue: (queue: readonly Pending[], offset: number, stride: number, settings: QueueSettings) => Promise<QueueResult>): void {
   const input = workerData as WorkerInput | null;
   if (isMainThread || !parentPort || input?.job !== JOB) return;
   const port = parentPort;
-  void auditQueue(input.queue, input.offset, input.stride, input.cwd, input.requireCmk).then((result) => port.postMessage(result));
+  void auditQueue(input.queue, input.offset, input.stride, input.settings).then((result) => port.postMessage(result));
 }

@@ -2,6 +2,7 @@ import { Command, Option } from "commander";
 import { REPORT_FORMATS, renderReport, writeReportFile, type ReportFormat } from "../../audit/format/index.js";
 import { summaryLine } from "../../audit/report.js";
 import type { FailOn } from "../../audit/types.js";
+import { emulatorFrom } from "../../core/ciphertext.js";
 import { FindingsError } from "../../core/errors.js";
 import { collect, type CliContext, type GlobalOptions } from "../context.js";
 
@@ -17,6 +18,7 @@ interface AuditOptions {
   ignore?: string[];
   baseline?: string;
   requireCmk?: boolean;
+  force?: boolean;
 }
 
 /** The format when `--format` is absent: from the `--out` extension, else `--output json`, else table on a TTY, else JSON. */
@@ -51,7 +53,8 @@ export function makeAuditCommand(ctx: CliContext): Command {
     )
     .option("--all-versions", "include published versions (FunctionVersion=ALL): they keep old plaintext forever")
     .addOption(new Option("--format <format>", "report format (default: table on a TTY, else JSON)").choices([...REPORT_FORMATS]))
-    .option("--out <file>", "write the report to this file (mode 0600) and print a one-line summary")
+    .option("--out <file>", "write the report to a new file (mode 0600, links not followed) and print a one-line summary")
+    .option("--force", "with --out: replace the file if it exists")
     .addOption(new Option("--fail-on <severity>", "exit 1 when a finding at or above this remains").choices(["none", "low", "medium", "high", "critical"]).default("high"))
     .option("--ignore <RULE[:GLOB]>", "suppress a rule, optionally only for functions matching the glob (repeatable)", collect)
     .option("--baseline <file>", "a previous JSON report: its findings do not fail the run")
@@ -79,6 +82,7 @@ export function makeAuditCommand(ctx: CliContext): Command {
             failOn: opts.failOn,
             ignore: opts.ignore,
             baseline: opts.baseline,
+            emulator: emulatorFrom(ctx.io.env),
             onProgress: bar?.update,
           },
           opts.input === undefined && opts.template === undefined ? auditClients(ctx.awsOptions(g)) : undefined,
@@ -89,7 +93,7 @@ export function makeAuditCommand(ctx: CliContext): Command {
       const format = opts.format ?? defaultFormat(opts, g, Boolean(ctx.io.stdout.isTTY));
       const text = renderReport(report, format, { color: g.color && !opts.out });
       if (opts.out) {
-        await writeReportFile(opts.out, text);
+        await writeReportFile(opts.out, text, { force: Boolean(opts.force) });
         if (!g.quiet) ctx.output.out(`${summaryLine(report)}; ${format} report written to ${opts.out}\n`);
       } else {
         ctx.output.out(text);

@@ -1,4 +1,4 @@
-import { Command } from "commander";
+import { Command, Option } from "commander";
 import { writeFile } from "node:fs/promises";
 import { InputError } from "../../core/errors.js";
 import type { CliContext } from "../context.js";
@@ -11,11 +11,12 @@ export function makeEncryptCommand(ctx: CliContext): Command {
     .argument("[values...]", "NAME=VALUE or NAME (value from stdin or a hidden prompt)")
     .requiredOption("-f, --function <name>", "function the values are for (their encryption context)")
     .requiredOption("-k, --key <key>", "customer managed KMS key: key id, key ARN, alias/NAME or alias ARN")
-    .option("--env-file <path>", "read NAME=VALUE pairs from a dotenv file")
+    .option("--dotenv <path>", "read NAME=VALUE pairs from a dotenv file")
+    .addOption(new Option("--env-file <path>", "older spelling of --dotenv (Node itself intercepts it when the file is missing)").hideHelp())
     .option("--bundle", "seal all values as one ENVSEAL_BUNDLE (one Decrypt opens them all)")
-    .action(async (values: string[], opts: { function: string; key: string; envFile?: string; bundle?: boolean }, cmd: Command) => {
+    .action(async (values: string[], opts: { function: string; key: string; dotenv?: string; envFile?: string; bundle?: boolean }, cmd: Command) => {
       const g = ctx.globals(cmd);
-      const plain = await collectValues(ctx.io, { args: values, envFile: opts.envFile });
+      const plain = await collectValues(ctx.io, { args: values, dotenv: opts.dotenv, envFile: opts.envFile });
       for (const v of Object.values(plain)) ctx.output.registerSecret(v);
       const { encrypt } = await import("../../ops/crypt.js");
       const result = await encrypt(await ctx.deps(g), { functionName: opts.function, key: opts.key, values: plain, bundle: Boolean(opts.bundle) });

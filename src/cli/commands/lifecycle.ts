@@ -5,7 +5,7 @@
 import { Command } from "commander";
 import type { EnvDiff } from "../../core/diff.js";
 import type { CliContext } from "../context.js";
-import { diffSummary, renderDiff } from "../render.js";
+import { diffSummary, renderDiff, writtenLine } from "../render.js";
 
 /** `envseal rotate`. */
 export function makeRotateCommand(ctx: CliContext): Command {
@@ -31,7 +31,8 @@ export function makeRotateCommand(ctx: CliContext): Command {
       ctx.print(g, r, () =>
         `${r.functionName}: ${r.names.length} value(s) re-encrypted from ${r.fromKeyArns.join(", ")} to ${r.toKeyArn}\n` +
         r.names.map((n) => `  ~ ${n}\n`).join("") +
-        (r.dryRun ? "dry run: nothing was written\n" : `at rest: ${r.atRestKey}; written, the update is live\n`),
+        (r.dryRun ? "" : `at rest: ${r.atRestKey}\n`) +
+        writtenLine(r),
       );
     });
 }
@@ -65,7 +66,7 @@ export function makeCopyCommand(ctx: CliContext): Command {
       });
       ctx.print(g, r, () =>
         `${r.from} → ${r.to}: ${diffSummary(r.diff)}; sealed under ${r.keyArn}\n${renderDiff(r.diff, g.color)}` +
-        (r.dryRun ? "dry run: nothing was written\n" : "written; the update is live\n"),
+        writtenLine({ ...r, functionName: r.to }),
       );
     });
 }
@@ -92,7 +93,7 @@ export function makeAdoptCommand(ctx: CliContext): Command {
       ctx.print(g, r, () =>
         r.adopted.map((n) => `  + ${n} (sealed with ${r.keys[n]})\n`).join("") +
         r.alreadySealed.map((n) => `  = ${n} (already in ENVSEAL_SEALED)\n`).join("") +
-        (r.adopted.length ? `${r.functionName}: ${r.adopted.length} adopted; written, the update is live\n` : `${r.functionName}: nothing to adopt\n`),
+        (r.adopted.length ? `${r.functionName}: ${r.adopted.length} adopted; ${writtenLine(r)}` : `${r.functionName}: nothing to adopt\n`),
       );
     });
 }

@@ -1,4 +1,4 @@
-import { Command } from "commander";
+import { Command, Option } from "commander";
 import { InputError } from "../../core/errors.js";
 import { type PushPreview } from "../../ops/push.js";
 import { collect, type CliContext } from "../context.js";
@@ -9,6 +9,7 @@ import { collectValues, splitAssignments } from "../values.js";
 export interface PushOptions {
   function: string;
   key?: string;
+  dotenv?: string;
   envFile?: string;
   plain?: string[];
   atRestKey?: string;
@@ -30,7 +31,8 @@ export function makePushCommand(ctx: CliContext): Command {
     .argument("[values...]", "NAME=VALUE or NAME (value from stdin or a hidden prompt)")
     .requiredOption("-f, --function <name>", "function name or ARN")
     .option("-k, --key <key>", "KMS key to seal with: key id, key ARN, alias/NAME, alias ARN (aws/lambda needs --at-rest-only)")
-    .option("--env-file <path>", "read NAME=VALUE pairs from a dotenv file")
+    .option("--dotenv <path>", "read NAME=VALUE pairs from a dotenv file")
+    .addOption(new Option("--env-file <path>", "older spelling of --dotenv (Node itself intercepts it when the file is missing)").hideHelp())
     .option("--plain <NAME=VALUE>", "store a value unsealed (repeatable)", collect)
     .option("--bundle", "keep every sealed secret in one ENVSEAL_BUNDLE (moves per-variable ones in)")
     .option("--no-bundle", "one variable per sealed secret (moves the bundle's entries out)")
@@ -40,7 +42,7 @@ export function makePushCommand(ctx: CliContext): Command {
     .option("-y, --yes", "do not ask before writing")
     .action(async (values: string[], opts: PushOptions, cmd: Command) => {
       const g = ctx.globals(cmd);
-      const secrets = await collectValues(ctx.io, { args: values, envFile: opts.envFile });
+      const secrets = await collectValues(ctx.io, { args: values, dotenv: opts.dotenv, envFile: opts.envFile });
       const plain = splitAssignments(opts.plain ?? [], "--plain");
       if (plain.bare.length > 0) {
         throw new InputError(`--plain ${plain.bare[0]} needs a value`, { hint: "write --plain NAME=VALUE" });

@@ -1,7 +1,7 @@
 import { Command } from "commander";
 import type { EnvDiff } from "../../core/diff.js";
 import type { CliContext } from "../context.js";
-import { diffSummary, renderDiff } from "../render.js";
+import { diffSummary, renderDiff, writtenLine } from "../render.js";
 
 /** `envseal unset`. */
 export function makeUnsetCommand(ctx: CliContext): Command {
@@ -24,8 +24,8 @@ export function makeUnsetCommand(ctx: CliContext): Command {
       });
       ctx.print(g, result, () =>
         ctx.shownBeforeWrite
-          ? "written; the update is live\n"
-          : `${result.functionName}: ${diffSummary(result.diff)}\n${renderDiff(result.diff, g.color)}written; the update is live\n`,
+          ? writtenLine(result)
+          : `${result.functionName}: ${diffSummary(result.diff)}; ${result.bytes} of 4096 bytes\n${renderDiff(result.diff, g.color)}${writtenLine(result)}`,
       );
     });
 }
