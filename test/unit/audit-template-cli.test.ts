@@ -4,12 +4,15 @@
  * without quoting it, SARIF paths relative to the working directory, and no planted value in any stream or file.
  */
 import { beforeAll, describe, expect, it } from "vitest";
+import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { audit } from "../../src/audit/run.js";
 import { WORKER_THRESHOLD } from "../../src/audit/template/workers.js";
 import { CLI_PATH, runBuiltCli } from "../support/cli.js";
-import { canary, expectNoCanary, tempDir } from "../support/canary.js";
+import { canary, expectNoCanary, recordOutput, tempDir } from "../support/canary.js";
 import { FIXED_FAKES, plantFixtures, positionOf, type PlantedFixtures } from "../support/templates.js";
 
 let planted: PlantedFixtures;
@@ -107,20 +110,52 @@ describe("SARIF through the CLI", () => {
 });
 
 describe("large runs", () => {
-  it(`${WORKER_THRESHOLD}+ templates (worker threads where there are CPUs for them) give the same report as one thread`, async () => {
-    const many = plantFixtures("cfn", "sam", "terraform");
+  let many: PlantedFixtures;
+  let inProcess: Awaited<ReturnType<typeof audit>>;
+  beforeAll(async () => {
+    many = plantFixtures("cfn", "sam", "terraform");
     for (let i = 0; i < WORKER_THRESHOLD / 5; i++) {
       for (const sub of ["cfn", "sam", "terraform"]) cpSync(join(many.dir, sub), join(many.dir, "copies", `set-${i}`, sub), { recursive: true });
     }
-    const r = await cli(["--template", "copies", "--format", "json", "--fail-on", "none"], many.dir);
-    expect(r.code, r.stderr).toBe(0);
-    const built = JSON.parse(r.stdout);
-    const inProcess = await audit({ templates: ["copies"], cwd: many.dir, failOn: "none", templateWorkers: 0 });
+    inProcess = await audit({ templates: ["copies"], cwd: many.dir, failOn: "none", templateWorkers: 0 });
+  });
+
+  const sameReport = (stdout: string) => {
+    const built = JSON.parse(stdout);
     expect(built.summary.templates.filesScanned).toBeGreaterThanOrEqual(WORKER_THRESHOLD);
     expect(built.findings).toEqual(JSON.parse(JSON.stringify(inProcess.findings)));
     expect(built.suppressed).toEqual(JSON.parse(JSON.stringify(inProcess.suppressed)));
     expect(built.summary.templates).toEqual(JSON.parse(JSON.stringify(inProcess.summary.templates)));
+  };
+
+  it(`${WORKER_THRESHOLD}+ templates (worker threads where there are CPUs for them) give the same report as one thread`, async () => {
+    const r = await cli(["--template", "copies", "--format", "json", "--fail-on", "none"], many.dir);
+    expect(r.code, r.stderr).toBe(0);
+    sameReport(r.stdout);
     expectNoCanary(many.all, { stdout: r.stdout, stderr: r.stderr });
+  });
+
+  // The package's bin, and runCli from the ESM and the CommonJS main entry (dist/index.js, dist/index.cjs): the template
+  // auditor lands in a shared chunk of each build and starts its workers on that chunk's own URL.
+  it.each([
+    ["dist/cli/main.js", /\/dist\/chunks\/[\w-]+\.js$/],
+    ["dist/index.js", /\/dist\/chunks\/[\w-]+\.js$/],
+    ["dist/index.cjs", /\/dist\/chunks\/[\w-]+\.cjs$/],
+  ])("%s: workers start on the auditor's own built chunk, one per CPU (at most 4), and give the same report", async (entry, chunk) => {
+    const root = join(CLI_PATH, "../../..");
+    const preload = join(root, "test/support/count-workers.cjs");
+    const args = ["audit", "--template", "copies", "--format", "json", "--fail-on", "none"];
+    const argv = entry === "dist/cli/main.js" ? [join(root, entry), ...args] : [join(root, "test/support/run-entry.mjs"), join(root, entry), ...args];
+    const r = spawnSync(process.execPath, ["--require", preload, ...argv], { cwd: many.dir, encoding: "utf8", env: { PATH: process.env.PATH ?? "", NO_COLOR: "1" } });
+    recordOutput(`${entry} audit --template (stdout)`, r.stdout);
+    recordOutput(`${entry} audit --template (stderr)`, r.stderr);
+    expect(r.status, r.stderr).toBe(0);
+    const started = r.stderr.split("\n").flatMap((l) => (l.startsWith("envseal-test: worker ") ? [l.slice("envseal-test: worker ".length)] : []));
+    const cpus = availableParallelism();
+    expect(started).toHaveLength(cpus > 1 ? Math.min(cpus, 4) : 0);
+    for (const url of started) expect(fileURLToPath(url)).toMatch(chunk);
+    expect(new Set(started).size).toBeLessThanOrEqual(1);
+    sameReport(r.stdout);
   });
 });
 

@@ -42,9 +42,12 @@ export interface WorkerInput {
   readonly settings: QueueSettings;
 }
 
-/** True when `moduleUrl` is a built module a worker can start (not TypeScript, not the process's own entry script). */
+/**
+ * True when `moduleUrl` is a built module a worker can start — an ESM or CommonJS file of the package, not TypeScript
+ * and not the process's own entry script.
+ */
 function startable(moduleUrl: string): boolean {
-  if (!moduleUrl.startsWith("file:") || !/\.m?js$/.test(moduleUrl)) return false;
+  if (!moduleUrl.startsWith("file:") || !/\.[mc]?js$/.test(moduleUrl)) return false;
   return fileURLToPath(moduleUrl) !== process.argv[1];
 }
 
