@@ -10,6 +10,7 @@ import { auditTemplates, type TemplateAuditResult } from "../../src/audit/templa
 import type { Finding } from "../../src/audit/types.js";
 import { FIXED_FAKES, plantFixtures, positionOf, type PlantedFixtures } from "../support/templates.js";
 import { canary, expectNoCanary, tempDir } from "../support/canary.js";
+import { fakeMotoSealed, fakeSealed } from "../support/kms-blob.js";
 
 let planted: PlantedFixtures;
 let result: TemplateAuditResult;
@@ -132,6 +133,72 @@ describe("ES022 and the live sealed-value rules", () => {
   it("template remediations say what to change in the template", () => {
     expect(find("Broken", "ES002", "API_KEY").remediation).toContain("envseal encrypt");
     expect(find("Plain", "ES004", null).remediation).toContain("KmsKeyArn");
+  });
+});
+
+/** Write one template into a fresh folder and return the folder. */
+function oneTemplate(body: string): string {
+  const dir = join(tempDir("envseal-template-one-"), "allowed-secret");
+  mkdirSync(dir);
+  writeFileSync(join(dir, "t.yaml"), body);
+  return dir;
+}
+
+/** A function `Fn` with a customer managed key and these `Variables:` lines. */
+function fnWith(variables: Record<string, string>, parameters = ""): string {
+  const vars = Object.entries(variables).map(([k, v]) => `          ${k}: ${v}\n`).join("");
+  return (
+    `${parameters ? `Parameters:\n${parameters}` : ""}Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n` +
+    `      KmsKeyArn: arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab\n      Environment:\n        Variables:\n${vars}`
+  );
+}
+
+describe("ES022 judges by the structure of a KMS blob (looksSealed), as ES002 does", () => {
+  const random = Buffer.from(Array.from({ length: 150 }, (_, i) => (i * 97 + 13) % 256)).toString("base64");
+  const vars = { ENVSEAL_SEALED: "LISTED", LISTED: fakeSealed("es022/listed"), KMS_SHAPED: fakeSealed("es022/unlisted"), RANDOM_B64: random, MOTO_BLOB: fakeMotoSealed("es022/moto") };
+
+  it("a KMS-shaped literal outside the manifest is ES022; base64 without the structure is not; moto's blobs only in emulator mode", async () => {
+    const dir = oneTemplate(fnWith(vars));
+    const aws = await auditTemplates(["t.yaml"], { cwd: dir });
+    expect(of("Fn", aws.findings)).toEqual(["ES022 KMS_SHAPED"]);
+    const moto = await auditTemplates(["t.yaml"], { cwd: dir, emulator: "moto" });
+    expect(of("Fn", moto.findings)).toEqual(["ES022 KMS_SHAPED", "ES022 MOTO_BLOB"]);
+  });
+
+  it("a listed moto blob is ES002 against AWS and sealed in emulator mode, through audit() and through the worker settings", async () => {
+    const dir = oneTemplate(fnWith({ ENVSEAL_SEALED: "MOTO_BLOB", MOTO_BLOB: fakeMotoSealed("es022/moto") }));
+    expect(of("Fn", (await auditTemplates(["t.yaml"], { cwd: dir })).findings)).toEqual(["ES002 MOTO_BLOB"]);
+    const { audit } = await import("../../src/audit/run.js");
+    const report = await audit({ templates: ["t.yaml"], cwd: dir, emulator: "moto", failOn: "none" });
+    expect(report.findings).toEqual([]);
+  });
+});
+
+describe("one name classifier (nameKind) for variables and template parameters", () => {
+  it("parameters named as passwords, secrets or webhooks are ES021; a bare …Key or a reference name is not", async () => {
+    const params = ["DbPass", "SlackWebhookUrl", "ClientSecret", "CacheKey", "ClientSecretArn"].map((p) => `  ${p}:\n    Type: String\n`).join("");
+    const dir = oneTemplate(fnWith({ A: "!Ref DbPass", B: "!Ref SlackWebhookUrl", C: "!Ref ClientSecret", D: "!Ref CacheKey", E: "!Ref ClientSecretArn" }, params));
+    const r = await auditTemplates(["t.yaml"], { cwd: dir });
+    expect(of("Fn", r.findings)).toEqual(["ES021 A", "ES021 B", "ES021 C"]);
+  });
+
+  it("the literal part of a !Sub / !Join under a secret name is judged by name + entropy; a short or plain literal is not", async () => {
+    const secret = canary("joined");
+    const dir = oneTemplate(
+      fnWith(
+        {
+          API_KEY: `!Join ["", ["${secret}", "-", !Ref AWS::Region]]`,
+          API_TOKEN: '!Sub "${AWS::Region}-${AWS::AccountId}"',
+          CACHE_KEY: '!Sub "orders-cache-${AWS::Region}"',
+          GREETING: '!Sub "Hello from ${AWS::StackName}, have a nice day"',
+        },
+      ),
+    );
+    const r = await auditTemplates(["t.yaml"], { cwd: dir });
+    expect(of("Fn", r.findings)).toEqual(["ES001 API_KEY"]);
+    const f = r.findings[0];
+    expect(f).toMatchObject({ severity: "medium", confidence: "medium", detector: "name+entropy", location: { file: "t.yaml", line: 8 } });
+    expectNoCanary([secret], { report: JSON.stringify(r) });
   });
 });
 
