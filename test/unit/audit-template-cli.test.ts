@@ -13,6 +13,7 @@ import { audit } from "../../src/audit/run.js";
 import { WORKER_THRESHOLD } from "../../src/audit/template/workers.js";
 import { CLI_PATH, runBuiltCli } from "../support/cli.js";
 import { canary, expectNoCanary, recordOutput, tempDir } from "../support/canary.js";
+import { fakeMotoSealed } from "../support/kms-blob.js";
 import { FIXED_FAKES, plantFixtures, positionOf, type PlantedFixtures } from "../support/templates.js";
 
 let planted: PlantedFixtures;
@@ -156,6 +157,25 @@ describe("large runs", () => {
     for (const url of started) expect(fileURLToPath(url)).toMatch(chunk);
     expect(new Set(started).size).toBeLessThanOrEqual(1);
     sameReport(r.stdout);
+  });
+});
+
+describe("ENVSEAL_EMULATOR", () => {
+  it(`reaches the worker threads: ${WORKER_THRESHOLD} templates with a listed moto blob are ES002 against AWS, clean with moto`, async () => {
+    const dir = join(tempDir("envseal-template-emulator-"), "allowed-secret");
+    mkdirSync(dir);
+    const template =
+      "Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n" +
+      "      KmsKeyArn: arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab\n" +
+      `      Environment:\n        Variables:\n          ENVSEAL_SEALED: TOKEN\n          TOKEN: ${fakeMotoSealed("template-cli/moto")}\n`;
+    for (let i = 0; i < WORKER_THRESHOLD; i++) writeFileSync(join(dir, `t${i}.yaml`), template);
+    const args = ["--template", ".", "--format", "json", "--fail-on", "none"];
+    const aws = await runBuiltCli(["audit", ...args], { cwd: dir });
+    expect(aws.code, aws.stderr).toBe(0);
+    expect(JSON.parse(aws.stdout).findings.map((f: { ruleId: string }) => f.ruleId)).toEqual(Array(WORKER_THRESHOLD).fill("ES002"));
+    const moto = await runBuiltCli(["audit", ...args], { cwd: dir, env: { ENVSEAL_EMULATOR: "moto" } });
+    expect(moto.code, moto.stderr).toBe(0);
+    expect(JSON.parse(moto.stdout).findings).toEqual([]);
   });
 });
 

@@ -165,7 +165,7 @@ describe("ES022 judges by the structure of a KMS blob (looksSealed), as ES002 do
     expect(of("Fn", moto.findings)).toEqual(["ES022 KMS_SHAPED", "ES022 MOTO_BLOB"]);
   });
 
-  it("a listed moto blob is ES002 against AWS and sealed in emulator mode, through audit() and through the worker settings", async () => {
+  it("a listed moto blob is ES002 against AWS and sealed in emulator mode, also through audit()", async () => {
     const dir = oneTemplate(fnWith({ ENVSEAL_SEALED: "MOTO_BLOB", MOTO_BLOB: fakeMotoSealed("es022/moto") }));
     expect(of("Fn", (await auditTemplates(["t.yaml"], { cwd: dir })).findings)).toEqual(["ES002 MOTO_BLOB"]);
     const { audit } = await import("../../src/audit/run.js");
