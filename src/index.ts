@@ -1,5 +1,5 @@
 /**
- * envseal's library entry: the wire format, key resolution, and the operations the CLI runs.
+ * envseal's library entry: the wire format, key resolution, the operations the CLI runs, and the auditor.
  * @module
  */
 export * from "./core/index.js";
@@ -14,3 +14,8 @@ export { show, type ShowRequest, type ShowResult } from "./ops/show.js";
 export { unset, type UnsetRequest, type UnsetResult } from "./ops/unset.js";
 export { encrypt, decrypt, type EncryptRequest, type EncryptResult, type DecryptRequest, type DecryptResult } from "./ops/crypt.js";
 export { runCli } from "./cli/program.js";
+export { audit, type AuditRequest, type AuditProgress } from "./audit/run.js";
+export { auditClients, type AuditClients } from "./audit/clients.js";
+export { renderReport, REPORT_FORMATS, type ReportFormat } from "./audit/format/index.js";
+export type { AuditReport, AuditSummary } from "./audit/report.js";
+export type { Finding, Severity, RuleId } from "./audit/types.js";

@@ -9,9 +9,10 @@
  * @module
  */
 import type { KMSClient } from "@aws-sdk/client-kms";
-import { EnvsealError } from "../core/errors.js";
+import { ConfigError, EnvsealError } from "../core/errors.js";
 import { tlsAgentOptions } from "../transport/tls.js";
 import { caBundle, kmsEndpointFromEnv } from "./env.js";
+import { bundledRequire } from "./errors.js";
 import { DEFAULT_MAX_ATTEMPTS, DEFAULT_MAX_CONNECTIONS } from "./options.js";
 import { runtimeState } from "./state.js";
 
@@ -35,6 +36,14 @@ let kmsModule: Promise<KmsModule> | undefined;
 async function importKms(): Promise<KmsModule> {
   kmsModule ??= import("@aws-sdk/client-kms").catch((err: unknown) => {
     kmsModule = undefined;
+    const bundled = bundledRequire(err);
+    if (bundled) {
+      throw new ConfigError(`the handler's bundle cannot load ${bundled} at run time: a CommonJS require() inside an ESM bundle`, {
+        code: "BundledRequire",
+        hint: "bundle with --external:@aws-sdk/* (Lambda's Node.js runtimes provide the SDK), or add the createRequire banner the README shows; retrying will not help",
+        cause: err,
+      });
+    }
     throw new EnvsealError("envseal/runtime needs @aws-sdk/client-kms, which could not be loaded", {
       hint: "Lambda's Node.js runtimes include it; elsewhere run `npm i @aws-sdk/client-kms`",
       cause: err,

@@ -103,8 +103,31 @@ export function toUnsealError(err: unknown, at: UnsealFailure): UnsealError {
     }
     return make(`the TLS connection to KMS was refused by envseal's policy or failed verification (${sys})`, "KMS endpoints must offer TLS 1.2+ with forward-secret suites and a trusted certificate (AWS_CA_BUNDLE for a private CA)", sys);
   }
+  const bundled = bundledRequire(err);
+  if (bundled) {
+    return make(
+      `the handler's bundle cannot load ${bundled} at run time: a CommonJS require() inside an ESM bundle (esbuild's "Dynamic require … is not supported")`,
+      "bundle with --external:@aws-sdk/* (Lambda's Node.js runtimes provide the SDK), or add the createRequire banner the README shows; retrying will not help",
+      "BundledRequire",
+    );
+  }
   const status = (err as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata?.httpStatusCode;
   return make(`kms:Decrypt failed (${code}${status ? `, HTTP ${status}` : ""})`, "the next invocation retries; see the cause's request id for AWS support");
+}
+
+/**
+ * The module an ESM bundle failed to `require()` ("Dynamic require of "node:https" is not supported", esbuild's
+ * shim), or `undefined`. Only the module name is taken from the message.
+ *
+ * @example
+ * ```ts
+ * bundledRequire(new Error('Dynamic require of "node:https" is not supported')); // "node:https"
+ * ```
+ */
+export function bundledRequire(err: unknown): string | undefined {
+  const message = (err as { message?: unknown } | undefined)?.message;
+  const m = typeof message === "string" ? /Dynamic require of "([@\w./:-]{1,100})" is not supported/.exec(message) : null;
+  return m?.[1];
 }
 
 /** Where the lean path puts its explanation of a refused TLS handshake (what the peer offered); never a value. */

@@ -6,13 +6,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EncryptCommand, type KMSClient } from "@aws-sdk/client-kms";
 import { createKey, motoAvailable, motoClients, startMoto, type Moto } from "../support/moto.js";
 import { unsealInChild } from "../support/runtime-child.js";
+import { NODES } from "../support/nodes.js";
 import { startAwsProxy, type AwsProxy, type Fault } from "../support/aws-proxy.js";
 import { canary, expectNoCanary } from "../support/canary.js";
 
 const DECRYPT = "kms:Decrypt";
 const FN = "runtime-faults-fn";
 
-describe.skipIf(!motoAvailable()).each(["sdk", "lean"] as const)("runtime (kmsTransport %s) under KMS faults: retries then succeeds, or UnsealError naming the cause", (transport) => {
+describe.skipIf(!motoAvailable()).each(NODES.flatMap(([label, node]) => (["sdk", "lean"] as const).map((t) => [t, label, node] as const)))("runtime (kmsTransport %s, %s) under KMS faults: retries then succeeds, or UnsealError naming the cause", (transport, _label, node) => {
   let moto: Moto;
   let proxy: AwsProxy;
   let kms: KMSClient;
@@ -39,7 +40,7 @@ describe.skipIf(!motoAvailable()).each(["sdk", "lean"] as const)("runtime (kmsTr
     proxy.clearFaults();
     proxy.resetCounters();
     proxy.schedule(DECRYPT, faults, then);
-    const r = await unsealInChild(proxy, FN, variables, { ...options, kmsTransport: transport });
+    const r = await unsealInChild(proxy, FN, variables, { ...options, kmsTransport: transport }, node);
     // Everything but the secrets a successful load returns must be free of the plaintext.
     captured.push(r.outcome.ok ? "" : JSON.stringify(r.outcome), r.stderr);
     return { outcome: r.outcome, counted: proxy.counters(DECRYPT) };

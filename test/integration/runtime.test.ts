@@ -5,7 +5,8 @@ import { encodeBundle, encodeSealed, encryptionContext } from "../../src/core/fo
 import { canary, expectNoCanary } from "../support/canary.js";
 import { runBuiltCli } from "../support/cli.js";
 import { createFunction, createKey, motoAvailable, motoClients, startMoto, type Moto } from "../support/moto.js";
-import { CJS_DRIVER, DIST, ESM_DRIVER, lambdaEnv as motoLambdaEnv, runNode, sha256 } from "../support/runtime-moto.js";
+import { CJS_DRIVER, DIST, ESM_DRIVER, lambdaEnv as motoLambdaEnv, runNode as runUnder, sha256 } from "../support/runtime-moto.js";
+import { NODES } from "../support/nodes.js";
 import { awscliAvailable, awsEncrypt } from "../support/awscli.js";
 
 const FN = "orders-api";
@@ -57,7 +58,8 @@ describe.skipIf(!motoAvailable())("envseal/runtime against moto", () => {
     expectNoCanary(planted, { "function configuration": JSON.stringify(variables) });
   });
 
-  describe.each(["lean", "sdk"] as const)("%s KMS path", (transport) => {
+  describe.each(NODES.flatMap(([label, node]) => (["lean", "sdk"] as const).map((t) => [label, node, t] as const)))("%s, %s KMS path", (_label, node, transport) => {
+  const runNode = (args: readonly string[], env: Record<string, string>) => runUnder(args, env, node);
   const lambdaEnv = (m: Moto, fn: string, vars: Record<string, string>): Record<string, string> => ({ ...motoLambdaEnv(m, fn, vars), ENVSEAL_KMS_TRANSPORT: transport });
   it("ESM: the reference handler (top-level await) opens the manifest and the bundle; names opens the awscli-sealed value", async () => {
     const run = await runNode([ESM_DRIVER], { ...lambdaEnv(moto, FN, variables), DRIVER_DIST: DIST, DRIVER_NAMES: "CONSOLE_TOKEN", DRIVER_EXPECT: expectAll });

@@ -17,6 +17,7 @@ export async function unsealInChild(
   functionName: string,
   variables: Record<string, string>,
   options: Record<string, unknown> = {},
+  node: string = process.execPath,
 ): Promise<{ outcome: Outcome; stderr: string }> {
   const script = `
     import { loadSecrets } from ${JSON.stringify(RUNTIME)};
@@ -25,7 +26,7 @@ export async function unsealInChild(
     } catch (e) {
       process.stdout.write(JSON.stringify({ ok: false, name: e.name, code: e.code, variable: e.variable, message: e.message }));
     }`;
-  const run = await runNode(["--input-type=module", "-e", script], lambdaEnv(kms, functionName, variables));
+  const run = await runNode(["--input-type=module", "-e", script], lambdaEnv(kms, functionName, variables), node);
   if (run.code !== 0 || !run.stdout) throw new Error(`runtime child exited ${run.code}: ${run.stderr}`);
   const outcome = JSON.parse(run.stdout) as Outcome;
   // A failed load's error goes to the leak scanner; a successful one's stdout is the secrets themselves.

@@ -35,10 +35,10 @@ export interface ChildRun {
   stderr: string;
 }
 
-/** Run `node ...args` with exactly `env`; its stderr goes to the leak scanner. */
-export function runNode(args: readonly string[], env: Record<string, string>): Promise<ChildRun> {
+/** Run `node ...args` with exactly `env` (under `node`, default this process's); its stderr goes to the leak scanner. */
+export function runNode(args: readonly string[], env: Record<string, string>, node: string = process.execPath): Promise<ChildRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(node, args, { env, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));

@@ -152,3 +152,18 @@ describe.each(backends)("loadSecrets errors ($transport)", (kms) => {
     }
   });
 });
+
+describe("a handler bundle that turned a CommonJS require() into esbuild's 'Dynamic require' error", () => {
+  it("is reported as what it is (BundledRequire), with the fix, never as 'the next invocation retries'", async () => {
+    const { toUnsealError, bundledRequire } = await import("../../src/runtime/errors.js");
+    const err = new Error('Dynamic require of "node:https" is not supported');
+    expect(bundledRequire(err)).toBe("node:https");
+    expect(bundledRequire(new Error("Dynamic require of something else"))).toBeUndefined();
+    const mapped = toUnsealError(err, { variable: "DB_PASSWORD", functionName: "fn", timeoutMs: 1000 });
+    expect(mapped).toBeInstanceOf(UnsealError);
+    expect(mapped.code).toBe("BundledRequire");
+    expect(mapped.message).toBe(`DB_PASSWORD: the handler's bundle cannot load node:https at run time: a CommonJS require() inside an ESM bundle (esbuild's "Dynamic require … is not supported")`);
+    expect(mapped.hint).toContain("--external:@aws-sdk/*");
+    expect(mapped.oneLine).not.toContain("the next invocation retries");
+  });
+});
