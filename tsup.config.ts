@@ -25,6 +25,14 @@ const BUNDLED = [/^(?!@aws-sdk\/client-kms$|@middy\/core$).*/];
 /** Bundled CommonJS dependencies (secretlint, commander, the AWS SDK) call require(): ESM output gets a real one. */
 const ESM_REQUIRE = 'import { createRequire as __envsealCreateRequire } from "node:module"; const require = __envsealCreateRequire(import.meta.url);';
 
+/**
+ * CommonJS has no `import.meta`: in the CommonJS build `import.meta.url` is each file's own URL, from its own
+ * `__filename` (a banner, so every chunk has one — tsup's injected shim would land in a shared chunk and give that
+ * chunk's URL). The template auditor starts its worker threads on the URL of the module it is in
+ * (src/audit/template/workers.ts), so that URL must be its own chunk's.
+ */
+const CJS_MODULE_URL = 'const __envsealModuleUrl = require("node:url").pathToFileURL(__filename).href;';
+
 /** Shared chunks go to dist/chunks/, apart from the entry points. */
 const chunksApart: Options["esbuildOptions"] = (options) => {
   options.chunkNames = "chunks/[name]-[hash]";
@@ -57,6 +65,8 @@ const configs: Options[] = [
     dts: { entry: LIBRARY },
     external: PEERS,
     noExternal: BUNDLED,
+    banner: { js: CJS_MODULE_URL },
+    define: { "import.meta.url": "__envsealModuleUrl" },
     esbuildOptions: chunksApart,
   },
   {

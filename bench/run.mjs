@@ -1,7 +1,8 @@
 // Entry of `npm run bench` (after `npm run build`): runs every bench module in bench/ (files not starting with "_")
 // and prints one table. BENCH_ONLY=name runs one module. Knobs: BENCH_SAMPLES (cold, 15), BENCH_RTT_MS (10),
 // BENCH_SERVICE_MS (2), BENCH_CASES (cold case ids), BENCH_AUDIT_SAMPLES (3), BENCH_AUDIT_FUNCTIONS (5000 per region),
-// BENCH_PUSH_SAMPLES (3), BENCH_DETECT_SAMPLES (3), BENCH_DETECT_FUNCTIONS (10000, × 10 values).
+// BENCH_PUSH_SAMPLES (3), BENCH_DETECT_SAMPLES (3), BENCH_DETECT_FUNCTIONS (10000, × 10 values),
+// BENCH_TEMPLATE_SAMPLES (3), BENCH_TEMPLATE_FILES (1000), BENCH_TEMPLATE_FUNCTIONS (50).
 import { readdirSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { join } from "node:path";

@@ -1,6 +1,6 @@
 /**
- * The auditor: scan Lambda functions (live or offline) for secrets in plain text and weak protection, and report
- * findings as table, JSON, SARIF or Markdown. See docs/audit.md.
+ * The auditor: scan Lambda functions (live, offline, or in templates before deploy) for secrets in plain text and
+ * weak protection, and report findings as table, JSON, SARIF or Markdown. See docs/audit.md.
  *
  * @example
  * ```ts
@@ -26,7 +26,20 @@ export { createKeyChecker, offlineKeys, keyRegion, type KeyChecker } from "./key
 export { RateLimiter, rateLimited, LAMBDA_CONTROL_PLANE_RPS, type Timer } from "./ratelimit.js";
 export { parseIgnores, loadBaseline, applySuppressions, type IgnoreRule } from "./suppress.js";
 export { RULES, RULE_LIST, isRuleId, type RuleInfo } from "./rules.js";
-export { REPORT_SCHEMA_VERSION, summaryLine, failsOn, countBySeverity, compareFindings, type AuditReport, type AuditSummary } from "./report.js";
+export {
+  REPORT_SCHEMA_VERSION,
+  summaryLine,
+  failsOn,
+  countBySeverity,
+  compareFindings,
+  type AuditReport,
+  type AuditSummary,
+  type TemplateSummary,
+} from "./report.js";
+export { auditTemplates, type TemplateAuditOptions, type TemplateAuditResult, type TemplateFileSummary } from "./template/audit.js";
+export { templateArn, toAuditedFunction, TEMPLATE_REGION } from "./template/rules.js";
+export type { TemplateFunction, TemplateValue, UnknownValue } from "./template/types.js";
 export { REPORT_FORMATS, renderReport, writeReportFile, renderSarif, renderJson, renderMarkdown, renderTable, type ReportFormat } from "./format/index.js";
+export { physicalLocation, pseudoPath } from "./format/sarif.js";
 export { progressBar, type ProgressBar, type ProgressStream } from "./progress.js";
 export * from "./types.js";

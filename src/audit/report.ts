@@ -2,6 +2,7 @@
  * The audit report: the stable JSON document (schemaVersion 1, docs/audit.md) every other format is rendered from.
  * @module
  */
+import type { UnknownValue } from "./template/types.js";
 import { SEVERITIES, atOrAbove, severityRank, type FailOn, type Finding, type Severity, type SuppressedFinding } from "./types.js";
 
 /** Current version of the JSON report schema. Additive changes keep it; a breaking change bumps it. */
@@ -14,7 +15,10 @@ export interface AuditReport {
   /** ISO 8601 time the audit started. */
   readonly generatedAt: string;
   /** Where the functions came from. */
-  readonly source: { readonly mode: "live"; readonly regions: readonly string[] } | { readonly mode: "offline"; readonly input: string };
+  readonly source:
+    | { readonly mode: "live"; readonly regions: readonly string[] }
+    | { readonly mode: "offline"; readonly input: string }
+    | { readonly mode: "template"; readonly templates: readonly string[] };
   readonly options: {
     readonly allVersions: boolean;
     readonly requireCmk: boolean;
@@ -59,6 +63,25 @@ export interface AuditSummary {
   readonly durationMs: number;
   /** True when a finding at or above `failOn` remains: the CLI exits 1. */
   readonly failed: boolean;
+  /** `audit --template` only: what was read, and what could not be judged before deploy. */
+  readonly templates?: TemplateSummary;
+}
+
+/**
+ * Template audits: files read, functions per file, and values known only at deploy time.
+ *
+ * @example
+ * ```ts
+ * report.summary.templates?.unknown.map((u) => `${u.location.file}:${u.location.line} ${u.what}`);
+ * ```
+ */
+export interface TemplateSummary {
+  /** Template files read (nested CDK stacks included). */
+  readonly filesScanned: number;
+  /** Functions per template file (path relative to the working directory). */
+  readonly functionsPerFile: Readonly<Record<string, number>>;
+  /** Values the rules could not judge (Terraform "known after apply", `Environment: !If …`): unknown, never clean. */
+  readonly unknown: readonly UnknownValue[];
 }
 
 /** Sort: severity (critical first), then region, function ARN, rule, variable. */
@@ -90,11 +113,16 @@ export function failsOn(findings: readonly Finding[], failOn: FailOn): boolean {
  * @example
  * ```ts
  * summaryLine(report); // "12 functions scanned in 2 regions: 3 findings (1 critical, 2 high), 1 suppressed"
+ * summaryLine(templateReport); // "50 functions in 3 templates: 2 findings (2 high); 1 value unknown until deploy (not checked); …"
  * ```
  */
 export function summaryLine(report: AuditReport): string {
   const s = report.summary;
   const regions = Object.keys(s.functionsPerRegion).length;
+  const t = s.templates;
+  const scanned = t
+    ? `${s.functionsScanned} function${s.functionsScanned === 1 ? "" : "s"} in ${t.filesScanned} template${t.filesScanned === 1 ? "" : "s"}`
+    : `${s.functionsScanned} function${s.functionsScanned === 1 ? "" : "s"} scanned in ${regions} region${regions === 1 ? "" : "s"}`;
   const bySev = [...SEVERITIES]
     .reverse()
     .filter((sev) => s.findingsBySeverity[sev] > 0)
@@ -102,9 +130,10 @@ export function summaryLine(report: AuditReport): string {
     .join(", ");
   const findings = s.findingsTotal === 0 ? "no findings" : `${s.findingsTotal} finding${s.findingsTotal === 1 ? "" : "s"} (${bySev})`;
   return (
-    `${s.functionsScanned} function${s.functionsScanned === 1 ? "" : "s"} scanned in ${regions} region${regions === 1 ? "" : "s"}: ${findings}` +
+    `${scanned}: ${findings}` +
     (s.suppressedTotal ? `, ${s.suppressedTotal} suppressed` : "") +
     (s.functionsNotScanned ? `; ${s.functionsNotScanned} function${s.functionsNotScanned === 1 ? "" : "s"} not scanned (environment unreadable)` : "") +
-    (s.keyChecks === "not checked" ? "; at-rest keys not checked (offline)" : "")
+    (t && t.unknown.length ? `; ${t.unknown.length} value${t.unknown.length === 1 ? "" : "s"} unknown until deploy (not checked)` : "") +
+    (s.keyChecks === "not checked" ? `; at-rest keys not checked (${t ? "templates" : "offline"})` : "")
   );
 }

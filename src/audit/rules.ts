@@ -20,10 +20,12 @@ export interface RuleInfo {
   readonly help: string;
   /** What to do, one sentence (copied into each finding). */
   readonly remediation: string;
+  /** Only `audit --template` can raise it (SARIF of live and offline audits leaves it out). Default: false. */
+  readonly templateOnly?: boolean;
 }
 
 /**
- * ES001–ES009, in order.
+ * ES001–ES009 and the template rules ES020–ES023, in order.
  *
  * @example
  * ```ts
@@ -145,6 +147,55 @@ export const RULES: Readonly<Record<RuleId, RuleInfo>> = {
       "any variable name of the function: someone who may edit the configuration can swap it with another v1 value, or rename it. Wire " +
       "format v2 binds each value to its variable's name.",
     remediation: "bind the values to their names in place with `envseal upgrade --function F` (ReEncrypt, the plaintext never leaves KMS)",
+  },
+  ES020: {
+    id: "ES020",
+    name: "DynamicReferenceInEnvironment",
+    severity: "high",
+    title: "A CloudFormation dynamic reference puts a secret in the environment",
+    help:
+      "A {{resolve:secretsmanager:…}}, {{resolve:ssm-secure:…}} or {{resolve:ssm:…}} dynamic reference in a Lambda environment value " +
+      "is resolved by CloudFormation at deploy time and stored as plain text in the function configuration: anyone allowed " +
+      "lambda:GetFunctionConfiguration reads the secret. High for Secrets Manager and SecureString references, and for SSM parameters " +
+      "whose name or variable says secret; medium for other SSM parameters.",
+    remediation:
+      "pass the secret's ARN or parameter name instead and fetch it at run time, or seal the value with `envseal encrypt` and list it in ENVSEAL_SEALED",
+    templateOnly: true,
+  },
+  ES021: {
+    id: "ES021",
+    name: "SecretParameterInEnvironment",
+    severity: "high",
+    title: "A secret template input is written into the environment",
+    help:
+      "The variable takes its value from a NoEcho parameter, from a parameter named like a secret (!Ref or ${Param} in !Sub), or from a " +
+      "value Terraform marks sensitive. NoEcho and sensitive hide the value in the console and the plan output only: the deployed " +
+      "function configuration holds it in plain text, readable with lambda:GetFunctionConfiguration.",
+    remediation:
+      "pass a reference (a Secrets Manager ARN or SSM parameter name) and fetch the secret at run time, or seal it with `envseal encrypt` and list it in ENVSEAL_SEALED",
+    templateOnly: true,
+  },
+  ES022: {
+    id: "ES022",
+    name: "SealedValueNotInManifest",
+    severity: "medium",
+    title: "A value looks sealed but ENVSEAL_SEALED does not name it",
+    help:
+      "The value has the structure of an AWS KMS ciphertext blob (the same check as ES002, src/core/ciphertext.ts), but the manifest " +
+      "does not list the variable: the runtime will not open it, and plaintext detection skips sealed values, so nothing else checks it.",
+    remediation: "add the variable to ENVSEAL_SEALED in the template if it is sealed; otherwise treat it as a plaintext secret and seal it",
+    templateOnly: true,
+  },
+  ES023: {
+    id: "ES023",
+    name: "InlineSuppressionWithoutReason",
+    severity: "low",
+    title: "An inline suppression gives no reason or names no known rule",
+    help:
+      "Every `# envseal-ignore RULE reason` comment and every Metadata envseal.ignore entry must name known rule ids and say why. " +
+      "A suppression without a reason still applies, and is reported so that a review sees it.",
+    remediation: "write the reason after the rule id (`# envseal-ignore ES001 rotated weekly by the vendor`), or remove the suppression",
+    templateOnly: true,
   },
 };
 

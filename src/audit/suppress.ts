@@ -1,12 +1,12 @@
 /**
- * Suppressions: `--ignore RULE[:FUNCTION-GLOB]` (picomatch on the function name or ARN) and `--baseline FILE` (a previous
- * JSON report: its findings, matched by fingerprint, do not count).
+ * Suppressions: `--ignore RULE[:FUNCTION-GLOB]` (picomatch on the function name or ARN, and for template findings on the
+ * template's path) and `--baseline FILE` (a previous JSON report: its findings, matched by fingerprint, do not count).
  * @module
  */
 import { readFile } from "node:fs/promises";
 import picomatch from "picomatch";
 import { InputError } from "../core/errors.js";
-import { isRuleId } from "./rules.js";
+import { RULE_LIST, isRuleId } from "./rules.js";
 import type { Finding, RuleId, SuppressedFinding } from "./types.js";
 
 /** One parsed `--ignore`. */
@@ -14,8 +14,8 @@ export interface IgnoreRule {
   /** As given, for the report. */
   readonly spec: string;
   readonly ruleId: RuleId;
-  /** Matches a function name or ARN; always true without a glob. */
-  readonly matches: (f: Pick<Finding, "functionName" | "functionArn">) => boolean;
+  /** Matches a function name or ARN, or a template finding's file; always true without a glob. */
+  readonly matches: (f: Pick<Finding, "functionName" | "functionArn" | "location">) => boolean;
 }
 
 /**
@@ -33,11 +33,16 @@ export function parseIgnores(specs: readonly string[]): IgnoreRule[] {
     const id = (colon < 0 ? spec : spec.slice(0, colon)).trim().toUpperCase();
     const glob = colon < 0 ? "" : spec.slice(colon + 1).trim();
     if (!isRuleId(id)) {
-      throw new InputError(`--ignore ${spec.slice(0, 60)}: unknown rule "${id.slice(0, 20)}"`, { hint: "rules are ES001 to ES009, optionally :FUNCTION-GLOB" });
+      const range = `${RULE_LIST[0]?.id} to ${RULE_LIST.at(-1)?.id}`;
+      throw new InputError(`--ignore ${spec.slice(0, 60)}: unknown rule "${id.slice(0, 20)}"`, { hint: `rules are ${range}, optionally :FUNCTION-GLOB` });
     }
     if (!glob) return { spec, ruleId: id, matches: () => true };
     const isMatch = picomatch(glob, { dot: true });
-    return { spec, ruleId: id, matches: (f) => isMatch(f.functionName) || isMatch(f.functionArn) };
+    return {
+      spec,
+      ruleId: id,
+      matches: (f) => isMatch(f.functionName) || isMatch(f.functionArn) || (f.location !== undefined && isMatch(f.location.file)),
+    };
   });
 }
 

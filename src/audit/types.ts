@@ -29,8 +29,43 @@ export function atOrAbove(s: Severity, threshold: FailOn): boolean {
   return threshold !== "none" && severityRank(s) >= severityRank(threshold);
 }
 
-/** Stable rule ids (docs/audit.md). */
-export type RuleId = "ES001" | "ES002" | "ES003" | "ES004" | "ES005" | "ES006" | "ES007" | "ES008" | "ES009" | "ES010" | "ES011";
+/**
+ * Stable rule ids (docs/audit.md). ES001–ES011 judge function configurations (live, offline and templates);
+ * ES020–ES023 exist only in templates (`audit --template`).
+ */
+export type RuleId =
+  | "ES001"
+  | "ES002"
+  | "ES003"
+  | "ES004"
+  | "ES005"
+  | "ES006"
+  | "ES007"
+  | "ES008"
+  | "ES009"
+  | "ES010"
+  | "ES011"
+  | "ES020"
+  | "ES021"
+  | "ES022"
+  | "ES023";
+
+/**
+ * Where a finding sits in a template file: the variable's value or, for function-level findings, the resource.
+ *
+ * @example
+ * ```ts
+ * const at: FindingLocation = { file: "infra/template.yaml", line: 42, column: 17 };
+ * ```
+ */
+export interface FindingLocation {
+  /** Path relative to the working directory, with forward slashes (what SARIF and GitHub code scanning expect). */
+  readonly file: string;
+  /** 1-based line. */
+  readonly line: number;
+  /** 1-based column. */
+  readonly column: number;
+}
 
 /** One problem found on one function (and, for most rules, one variable). */
 export interface Finding {
@@ -62,12 +97,16 @@ export interface Finding {
    * medium; SARIF `warning`). Absent for the other rules.
    */
   readonly confidence?: "high" | "medium";
+  /** Template findings only: file, line and column of the value (or of the resource). Absent for live and offline audits. */
+  readonly location?: FindingLocation;
 }
 
 /** A finding that does not count, and why. */
 export interface SuppressedFinding extends Finding {
-  /** `ignore:RULE[:GLOB]` as given, or `baseline`. */
+  /** `ignore:RULE[:GLOB]` as given, `baseline`, or `inline:comment` / `inline:metadata` (template suppressions). */
   readonly suppressedBy: string;
+  /** The reason written with an inline template suppression (clipped to 200 characters); absent otherwise. */
+  readonly reason?: string;
 }
 
 /** A function configuration as the rules see it (from ListFunctions, live or offline). */

@@ -1,13 +1,16 @@
 /**
  * What users install is what the tests run: the output of `npm pack`, installed into throwaway consumer projects, used
  * as documented — ESM import and CJS require of every entry, under Node 20, 22 and 24; envseal/runtime and envseal/middy
- * together opening the secrets once; `instanceof` across entries; every code example of the README and docs under
+ * together opening the secrets once; `instanceof` across entries; `audit({ templates })` from the main entry with its
+ * worker threads (ESM and CJS); every code example of the README and docs under
  * `tsc --strict` (middy 6 and 7); the installed `envseal` binary; publint and @arethetypeswrong/cli; and what a
  * runtime-only install costs.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { cpSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { EncryptCommand, type KMSClient } from "@aws-sdk/client-kms";
 import { createKey, motoAvailable, motoClients, startMoto, type Moto } from "../support/moto.js";
 import { startAwsProxy, type AwsProxy } from "../support/aws-proxy.js";
@@ -15,6 +18,10 @@ import { canary, recordOutput } from "../support/canary.js";
 import { installConsumer, packRepo, REPO, repoVersion, runIn, writeFiles } from "../support/consumer.js";
 import { lambdaEnv, sha256 } from "../support/runtime-moto.js";
 import { extractExamples } from "../support/examples.js";
+import { plantFixtures, type PlantedFixtures } from "../support/templates.js";
+import { audit as auditFromSource } from "../../src/audit/run.js";
+import type { AuditReport } from "../../src/audit/report.js";
+import { WORKER_THRESHOLD } from "../../src/audit/template/workers.js";
 // @ts-expect-error -- a plain .mjs helper without types
 import { toolPaths } from "../support/tools.mjs";
 
@@ -42,6 +49,8 @@ describe.skipIf(!motoAvailable())("the installed package (npm pack → throwaway
   const values = { A_ONE: canary("pkg-a"), B_TWO: canary("pkg-b") };
   let perVariable: Record<string, string> = {};
   let bundled: Record<string, string> = {};
+  let templates: PlantedFixtures;
+  let templateReport: AuditReport;
 
   beforeAll(async () => {
     pack = packRepo();
@@ -58,6 +67,12 @@ describe.skipIf(!motoAvailable())("the installed package (npm pack → throwaway
       Buffer.from((await kms.send(new EncryptCommand({ KeyId: key.arn, Plaintext: Buffer.from(plaintext), EncryptionContext: { LambdaFunctionName: fn } }))).CiphertextBlob!).toString("base64");
     perVariable = { A_ONE: await seal("pkg-fn", values.A_ONE), B_TWO: await seal("pkg-fn", values.B_TWO), ENVSEAL_SEALED: "A_ONE,B_TWO" };
     bundled = { ENVSEAL_BUNDLE: await seal("pkg-fn", JSON.stringify(values)) };
+    // Enough templates for the template auditor's worker threads, and the report the sources give in one thread.
+    templates = plantFixtures("cfn", "sam", "terraform");
+    for (let i = 0; i < WORKER_THRESHOLD / 5; i++) {
+      for (const sub of ["cfn", "sam", "terraform"]) cpSync(join(templates.dir, sub), join(templates.dir, "copies", `set-${i}`, sub), { recursive: true });
+    }
+    templateReport = await auditFromSource({ templates: ["copies"], cwd: templates.dir, failOn: "none", templateWorkers: 0 });
   }, 300_000);
   afterAll(async () => {
     await proxy?.stop();
@@ -167,6 +182,31 @@ describe.skipIf(!motoAvailable())("the installed package (npm pack → throwaway
       const r = await runIn(node, ["probe-instanceof.mjs"], consumer, { ENVSEAL_SEALED: "A_ONE", A_ONE: perVariable.A_ONE! });
       expect(r.code, r.stderr).toBe(0);
       expect(JSON.parse(r.stdout)).toEqual({ code: "NoFunctionName", main: true, errorsEsm: true, errorsCjs: true, runtimeCjs: true, notInput: true, plainError: true, exitCode: 3 });
+    });
+
+    it("audit({ templates }) from the main entry, imported and required, runs its worker threads on its own chunk", async () => {
+      const probe = (load: string) => `
+        const { audit } = ${load};
+        const [paths, cwd] = process.argv.slice(2);
+        audit({ templates: [paths], cwd, failOn: "none" }).then((r) => console.log(JSON.stringify({
+          files: r.summary.templates.filesScanned, fingerprints: r.findings.map((f) => f.fingerprint).sort(),
+          suppressed: r.suppressed.length, unknown: r.summary.templates.unknown.length })));`;
+      writeFiles(consumer, { "probe-templates.mjs": probe('await import("envseal")'), "probe-templates.cjs": probe('require("envseal")') });
+      const expected = {
+        files: templateReport.summary.templates?.filesScanned,
+        fingerprints: templateReport.findings.map((f) => f.fingerprint).sort(),
+        suppressed: templateReport.suppressed.length,
+        unknown: templateReport.summary.templates?.unknown.length,
+      };
+      for (const [file, chunk] of [["probe-templates.mjs", /\/envseal\/dist\/chunks\/[\w-]+\.js$/], ["probe-templates.cjs", /\/envseal\/dist\/chunks\/[\w-]+\.cjs$/]] as const) {
+        const r = await runIn(node, ["--require", join(REPO, "test/support/count-workers.cjs"), file, "copies", templates.dir], consumer);
+        recordOutput(`${file} (stderr)`, r.stderr);
+        expect(r.code, r.stderr).toBe(0);
+        expect(JSON.parse(r.stdout), file).toEqual(expected);
+        const started = r.stderr.split("\n").flatMap((l) => (l.startsWith("envseal-test: worker ") ? [l.slice("envseal-test: worker ".length)] : []));
+        expect(started, file).toHaveLength(availableParallelism() > 1 ? Math.min(availableParallelism(), 4) : 0);
+        for (const url of started) expect(fileURLToPath(url), file).toMatch(chunk);
+      }
     });
 
     it("the installed envseal binary runs: --help, and an offline audit with its bundled detectors", async () => {

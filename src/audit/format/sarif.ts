@@ -1,7 +1,8 @@
 /**
- * SARIF 2.1.0 for GitHub code scanning: one run, the nine rules with help text, one result per finding located by a
- * `logicalLocation` carrying the function ARN (plus a stable pseudo-path, since code scanning needs a physical
- * location), and `partialFingerprints` so repeated uploads do not duplicate alerts.
+ * SARIF 2.1.0 for GitHub code scanning: one run, the rules with help text, one result per finding located by a
+ * `logicalLocation` carrying the function ARN and a physical location — the template file, line and column for
+ * `audit --template` findings (so code scanning annotates the line), else a stable pseudo-path, since code scanning
+ * needs one — and `partialFingerprints` so repeated uploads do not duplicate alerts.
  * @module
  */
 import type { AuditReport } from "../report.js";
@@ -30,7 +31,23 @@ export function pseudoPath(f: Finding): string {
 }
 
 /**
- * Render the report as a SARIF 2.1.0 log (a JSON string).
+ * The physical location of a finding: its template file, line and column (1-based) when it has one, else
+ * {@link pseudoPath} at line 1.
+ *
+ * @example
+ * ```ts
+ * physicalLocation(templateFinding); // { artifactLocation: { uri: "infra/api.yaml" }, region: { startLine: 14, startColumn: 23 } }
+ * ```
+ */
+export function physicalLocation(f: Finding): { artifactLocation: { uri: string }; region: { startLine: number; startColumn?: number } } {
+  if (f.location) {
+    return { artifactLocation: { uri: f.location.file }, region: { startLine: f.location.line, startColumn: f.location.column } };
+  }
+  return { artifactLocation: { uri: pseudoPath(f) }, region: { startLine: 1 } };
+}
+
+/**
+ * Render the report as a SARIF 2.1.0 log (a JSON string). Template-only rules are listed for template audits only.
  *
  * @example
  * ```ts
@@ -38,8 +55,9 @@ export function pseudoPath(f: Finding): string {
  * ```
  */
 export function renderSarif(report: AuditReport): string {
-  const ruleIndex = new Map(RULE_LIST.map((r, i) => [r.id, i]));
-  const rules = RULE_LIST.map((r) => ({
+  const listed = RULE_LIST.filter((r) => report.source.mode === "template" || !r.templateOnly);
+  const ruleIndex = new Map(listed.map((r, i) => [r.id, i]));
+  const rules = listed.map((r) => ({
     id: r.id,
     name: r.name,
     shortDescription: { text: r.title },
@@ -55,7 +73,7 @@ export function renderSarif(report: AuditReport): string {
     message: { text: `${f.functionName}${f.variable ? ` ${f.variable}` : ""}: ${f.message}. Fix: ${f.remediation}.` },
     locations: [
       {
-        physicalLocation: { artifactLocation: { uri: pseudoPath(f) }, region: { startLine: 1 } },
+        physicalLocation: physicalLocation(f),
         logicalLocations: [
           { name: f.functionName, fullyQualifiedName: f.functionArn, kind: "function" },
           ...(f.variable ? [{ name: f.variable, fullyQualifiedName: `${f.functionArn}#${f.variable}`, kind: "variable" }] : []),

@@ -1,5 +1,6 @@
 /**
- * Human formats: the terminal table and Markdown (for a PR comment or an issue). Names, rules and messages only.
+ * Human formats: the terminal table and Markdown (for a PR comment or an issue). Names, rules, messages and, for
+ * template findings, `file:line:col` — never a value.
  * @module
  */
 import { styleText } from "node:util";
@@ -15,7 +16,13 @@ function pad(rows: string[][]): string[] {
 }
 
 function where(f: Finding): string {
+  if (f.location) return f.functionName;
   return `${f.region}/${f.functionName}${f.version === "$LATEST" ? "" : `:${f.version}`}`;
+}
+
+/** `file:line:col` of a template finding, or "-". */
+function located(f: Finding): string {
+  return f.location ? `${f.location.file}:${f.location.line}:${f.location.column}` : "-";
 }
 
 /**
@@ -30,16 +37,25 @@ export function renderTable(report: AuditReport, options: { color?: boolean } = 
   const paint = (s: Severity, text: string) => (options.color ? styleText(COLOR[s], text) : text);
   let out = "";
   if (report.findings.length > 0) {
-    const rows = [["SEVERITY", "RULE", "FUNCTION", "VARIABLE", "MESSAGE"], ...report.findings.map((f) => [f.severity.toUpperCase(), f.ruleId, where(f), f.variable ?? "-", f.message])];
+    const withLocation = report.findings.some((f) => f.location);
+    const head = ["SEVERITY", "RULE", "FUNCTION", "VARIABLE", ...(withLocation ? ["LOCATION"] : []), "MESSAGE"];
+    const row = (f: Finding) => [f.severity.toUpperCase(), f.ruleId, where(f), f.variable ?? "-", ...(withLocation ? [located(f)] : []), f.message];
+    const rows = [head, ...report.findings.map(row)];
     const lines = pad(rows);
     out += `${lines[0]}\n`;
     report.findings.forEach((f, i) => (out += `${paint(f.severity, lines[i + 1] ?? "")}\n`));
     const rules = [...new Set(report.findings.map((f) => f.ruleId))].sort();
     out += "\nremediation:\n";
-    for (const id of rules) out += `  ${id} ${RULES[id].title}: ${RULES[id].remediation}\n`;
+    for (const id of rules) {
+      const remediation = report.findings.find((f) => f.ruleId === id)?.remediation ?? RULES[id].remediation;
+      out += `  ${id} ${RULES[id].title}: ${remediation}\n`;
+    }
     out += "\n";
   }
   out += `${summaryLine(report)}\n`;
+  for (const u of report.summary.templates?.unknown ?? []) {
+    out += `unknown: ${u.location.file}:${u.location.line}:${u.location.column} ${u.function} ${u.what}: ${u.reason}\n`;
+  }
   for (const k of report.summary.keysNotChecked) out += `warning: at-rest key ${k.key} not checked: ${k.reason}\n`;
   for (const n of report.summary.notScanned) out += `warning: not scanned: ${n.functionArn}: ${n.reason}\n`;
   if (report.summary.failed) out += `failing: findings at or above --fail-on ${report.options.failOn} remain\n`;
@@ -64,8 +80,13 @@ export function renderMarkdown(report: AuditReport): string {
   out += `${md(summaryLine(report))}.\n\n`;
   out += `| severity | count |\n|---|---|\n`;
   for (const sev of ["critical", "high", "medium", "low"] as const) out += `| ${sev} | ${s.findingsBySeverity[sev]} |\n`;
-  out += `\n| region | functions scanned |\n|---|---|\n`;
-  for (const [region, n] of Object.entries(s.functionsPerRegion)) out += `| ${md(region)} | ${n} |\n`;
+  if (s.templates) {
+    out += `\n| template | functions |\n|---|---|\n`;
+    for (const [file, n] of Object.entries(s.templates.functionsPerFile)) out += `| ${md(file)} | ${n} |\n`;
+  } else {
+    out += `\n| region | functions scanned |\n|---|---|\n`;
+    for (const [region, n] of Object.entries(s.functionsPerRegion)) out += `| ${md(region)} | ${n} |\n`;
+  }
   out += `\nAt-rest keys: ${s.keyChecks}${s.keyChecks === "checked" ? ` (${s.keysChecked} distinct)` : ""}. Duration: ${s.durationMs} ms. ` +
     `Fail on: ${report.options.failOn}${s.failed ? " — **failing**" : ""}.\n`;
   for (const k of s.keysNotChecked) out += `\n> at-rest key ${md(k.key)} not checked: ${md(k.reason)}\n`;
@@ -73,15 +94,29 @@ export function renderMarkdown(report: AuditReport): string {
     out += "\n## Not scanned\n\nTheir variables could not be read, so they are not known to be clean.\n\n| function | reason |\n|---|---|\n";
     for (const n of s.notScanned) out += `| ${md(n.functionArn)} | ${md(n.reason)} |\n`;
   }
+  const withLocation = [...report.findings, ...report.suppressed].some((f) => f.location);
+  const loc = (f: Finding) => (withLocation ? ` ${md(located(f))} |` : "");
+  const locHead = withLocation ? " location |" : "";
+  const locRule = withLocation ? "---|" : "";
   if (report.findings.length > 0) {
-    out += "\n## Findings\n\n| severity | rule | function | variable | message | remediation |\n|---|---|---|---|---|---|\n";
+    out += `\n## Findings\n\n| severity | rule | function | variable |${locHead} message | remediation |\n|---|---|---|---|${locRule}---|---|\n`;
     for (const f of report.findings) {
-      out += `| ${f.severity} | ${f.ruleId} | ${md(where(f))} | ${f.variable ? md(f.variable) : "–"} | ${md(f.message)} | ${f.remediation.replace(/\|/g, "\\|")} |\n`;
+      out += `| ${f.severity} | ${f.ruleId} | ${md(where(f))} | ${f.variable ? md(f.variable) : "–"} |${loc(f)} ${md(f.message)} | ${f.remediation.replace(/\|/g, "\\|")} |\n`;
     }
   }
   if (report.suppressed.length > 0) {
-    out += "\n## Suppressed\n\n| rule | function | variable | by |\n|---|---|---|---|\n";
-    for (const f of report.suppressed) out += `| ${f.ruleId} | ${md(where(f))} | ${f.variable ? md(f.variable) : "–"} | ${md(f.suppressedBy)} |\n`;
+    out += `\n## Suppressed\n\n| rule | function | variable |${locHead} by |\n|---|---|---|${locRule}---|\n`;
+    for (const f of report.suppressed) {
+      const by = f.reason ? `${f.suppressedBy}: ${f.reason}` : f.suppressedBy;
+      out += `| ${f.ruleId} | ${md(where(f))} | ${f.variable ? md(f.variable) : "–"} |${loc(f)} ${md(by)} |\n`;
+    }
+  }
+  const unknown = s.templates?.unknown ?? [];
+  if (unknown.length > 0) {
+    out += "\n## Unknown until deploy (not checked)\n\n| location | function | what | why |\n|---|---|---|---|\n";
+    for (const u of unknown) {
+      out += `| ${md(`${u.location.file}:${u.location.line}:${u.location.column}`)} | ${md(u.function)} | ${md(u.what)} | ${md(u.reason)} |\n`;
+    }
   }
   return out;
 }

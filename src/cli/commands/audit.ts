@@ -10,6 +10,7 @@ import { collect, type CliContext, type GlobalOptions } from "../context.js";
 interface AuditOptions {
   regions?: string;
   input?: string;
+  template?: string[];
   allVersions?: boolean;
   format?: ReportFormat;
   out?: string;
@@ -35,14 +36,21 @@ export function defaultFormat(opts: Pick<AuditOptions, "out">, g: Pick<GlobalOpt
 /** `envseal audit`. */
 export function makeAuditCommand(ctx: CliContext): Command {
   return new Command("audit")
-    .summary("scan an account's Lambda functions (live or offline) for plaintext secrets and weak protection")
+    .summary("scan an account's Lambda functions (live, offline or in templates) for plaintext secrets and weak protection")
     .description(
       "Scan Lambda functions for plaintext secrets, sealed values that are not ciphertext, manifest drift, missing or unusable " +
-        "at-rest keys, Environment.Error and oversized environments. Exit 1 when a finding at or above --fail-on remains. " +
-        "See docs/audit.md.",
+        "at-rest keys, Environment.Error and oversized environments — in an account, in list-functions output, or before deploy " +
+        "in SAM/CloudFormation templates, CDK output and Terraform plans (--template). Exit 1 when a finding at or above " +
+        "--fail-on remains. See docs/audit.md.",
     )
     .option("--regions <all|r1,r2>", "regions to scan: all (every region enabled for the account) or a list (default: --region / AWS_REGION)")
     .option("--input <file>", "audit `aws lambda list-functions` output offline instead (no credentials; key checks not run)")
+    .addOption(
+      new Option(
+        "--template <paths...>",
+        "audit templates before deploy instead: SAM/CloudFormation YAML or JSON files, folders, cdk.out, `terraform show -json` plans",
+      ).conflicts(["input", "regions", "allVersions"]),
+    )
     .option("--all-versions", "include published versions (FunctionVersion=ALL): they keep old plaintext forever")
     .addOption(new Option("--format <format>", "report format (default: table on a TTY, else JSON)").choices([...REPORT_FORMATS]))
     .option("--out <file>", "write the report to a new file (mode 0600, links not followed) and print a one-line summary")
@@ -68,6 +76,7 @@ export function makeAuditCommand(ctx: CliContext): Command {
           {
             regions,
             input: opts.input,
+            templates: opts.template,
             allVersions: opts.allVersions,
             requireCmk: opts.requireCmk,
             failOn: opts.failOn,
@@ -76,7 +85,7 @@ export function makeAuditCommand(ctx: CliContext): Command {
             emulator: emulatorFrom(ctx.io.env),
             onProgress: bar?.update,
           },
-          opts.input === undefined ? auditClients(ctx.awsOptions(g)) : undefined,
+          opts.input === undefined && opts.template === undefined ? auditClients(ctx.awsOptions(g)) : undefined,
         );
       } finally {
         bar?.stop();
