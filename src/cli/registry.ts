@@ -8,6 +8,7 @@ import type { CliContext } from "./context.js";
 import { makeAuditCommand } from "./commands/audit.js";
 import { makeAdoptCommand, makeCopyCommand, makeRotateCommand } from "./commands/lifecycle.js";
 import { makePolicyCommand } from "./commands/policy.js";
+import { makeDoctorCommand } from "./commands/doctor.js";
 
 /** Extra command factories, in help order. */
 export const extraCommands: Array<(ctx: CliContext) => Command> = [
@@ -15,5 +16,6 @@ export const extraCommands: Array<(ctx: CliContext) => Command> = [
   makeCopyCommand,
   makeAdoptCommand,
   makePolicyCommand,
+  makeDoctorCommand,
   makeAuditCommand,
 ];
