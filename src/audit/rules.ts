@@ -23,7 +23,30 @@ export interface RuleInfo {
 }
 
 /**
- * ES001–ES009, in order.
+ * ES014: the key-access check of `envseal doctor`, run by the live audit and the scheduled handler.
+ *
+ * @example
+ * ```ts
+ * RULES.ES014.severity; // "critical"
+ * ```
+ */
+const ES014: RuleInfo = {
+  id: "ES014",
+  name: "ExecutionRoleCannotDecryptAtRestKey",
+  severity: "critical",
+  title: "The execution role cannot decrypt the at-rest key",
+  help:
+    "Lambda decrypts a customer managed at-rest key's environment at init as the function's execution role, through a grant it " +
+    "creates when the configuration is written. When no grant, key-policy statement or (where the key policy lets IAM decide) " +
+    "identity policy lets the role kms:Decrypt the key — a role deleted and re-created under the same name, a retired grant, an " +
+    "edited key policy — the function fails at init. Only a definite answer is reported: when the auditing identity may not read " +
+    "the key policy, list grants or simulate the role's policies, the pair is listed as not checked.",
+  remediation:
+    "update the function's configuration so Lambda grants the current role (aws lambda update-function-configuration --kms-key-arn KEY), or allow the role kms:Decrypt in the key policy; `envseal doctor --function F` shows the evidence",
+};
+
+/**
+ * ES001–ES009 and ES014, in order.
  *
  * @example
  * ```ts
@@ -122,6 +145,7 @@ export const RULES: Readonly<Record<RuleId, RuleInfo>> = {
       "$LATEST was fixed.",
     remediation: "rotate the secret, then delete the old version (aws lambda delete-function --function-name F --qualifier N) once no alias uses it",
   },
+  ES014,
 };
 
 /** Every rule, in id order. */

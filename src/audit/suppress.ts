@@ -33,7 +33,7 @@ export function parseIgnores(specs: readonly string[]): IgnoreRule[] {
     const id = (colon < 0 ? spec : spec.slice(0, colon)).trim().toUpperCase();
     const glob = colon < 0 ? "" : spec.slice(colon + 1).trim();
     if (!isRuleId(id)) {
-      throw new InputError(`--ignore ${spec.slice(0, 60)}: unknown rule "${id.slice(0, 20)}"`, { hint: "rules are ES001 to ES009, optionally :FUNCTION-GLOB" });
+      throw new InputError(`--ignore ${spec.slice(0, 60)}: unknown rule "${id.slice(0, 20)}"`, { hint: "rules are ES001 to ES009 and ES014, optionally :FUNCTION-GLOB" });
     }
     if (!glob) return { spec, ruleId: id, matches: () => true };
     const isMatch = picomatch(glob, { dot: true });

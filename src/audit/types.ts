@@ -30,7 +30,7 @@ export function atOrAbove(s: Severity, threshold: FailOn): boolean {
 }
 
 /** Stable rule ids (docs/audit.md). */
-export type RuleId = "ES001" | "ES002" | "ES003" | "ES004" | "ES005" | "ES006" | "ES007" | "ES008" | "ES009";
+export type RuleId = "ES001" | "ES002" | "ES003" | "ES004" | "ES005" | "ES006" | "ES007" | "ES008" | "ES009" | "ES014";
 
 /** One problem found on one function (and, for most rules, one variable). */
 export interface Finding {
@@ -81,6 +81,8 @@ export interface AuditedFunction {
   readonly variables: Readonly<Record<string, string>>;
   /** Customer managed at-rest key, or `undefined` for `aws/lambda`. */
   readonly kmsKeyArn: string | undefined;
+  /** The execution role's ARN (ES014); absent in inputs that do not carry it. */
+  readonly role?: string | undefined;
   /** `Environment.Error`, when Lambda reports one. */
   readonly environmentError: { readonly code: string; readonly message: string } | undefined;
 }
@@ -92,6 +94,20 @@ export type KeyCheck =
   | { readonly status: "missing" }
   | { readonly status: "unusable"; readonly state: string }
   | { readonly status: "ok"; readonly rotation: "enabled" | "disabled" | "unknown" };
+
+/**
+ * ES014's input: whether the execution role may `kms:Decrypt` the at-rest key (from doctor's key-access check).
+ *
+ * @example
+ * ```ts
+ * const a: RoleKeyAccess = { status: "fail", summary: "the role may not kms:Decrypt with arn:…", fix: "…" };
+ * ```
+ */
+export interface RoleKeyAccess {
+  readonly status: "pass" | "fail" | "unknown";
+  readonly summary: string;
+  readonly fix?: string | undefined;
+}
 
 /** Looks up an at-rest key; the auditor calls it once per function, the implementation caches per key. */
 export type KeyLookup = (keyArn: string) => Promise<KeyCheck>;

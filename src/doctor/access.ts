@@ -170,7 +170,8 @@ export function createAccessChecker(clients: AccessClients): { check(q: AccessQu
     );
 
   return {
-    check: (q) => once(`verdict\0${q.roleArn}\0${q.keyRef}\0${q.atRest}\0${JSON.stringify(q.context)}`, () => decide(q)),
+    // The lookups underneath are shared per (role, key); the verdict also depends on the function (grant constraints).
+    check: (q) => once(`verdict\0${q.roleArn}\0${q.keyRef}\0${q.atRest}\0${JSON.stringify(q.context)}\0${q.functionRefs.join(",")}`, () => decide(q)),
   };
 
   async function decide(q: AccessQuery): Promise<AccessVerdict> {
