@@ -214,12 +214,17 @@ export function createAccessChecker(clients: AccessClients): { check(q: AccessQu
     const base = { evidence, keyArn: arn };
     if (kp.effect === "deny") return { ...base, status: "fail", summary: kp.reason, fix: "remove the role from the key policy's Deny statement" };
     if (sim === "explicitDeny") return { ...base, status: "fail", summary: "an identity policy of the role denies kms:Decrypt on the key", fix: "remove the Deny from the role's policies (or its permissions boundary)" };
-    const paths = [gr.allowed, kp.effect === "allow" ? true : kp.effect === "unknown" ? null : false, kp.effect === "iam" ? (sim === "allowed" ? true : sim === undefined ? null : false) : kp.effect === "unknown" ? (sim === "allowed" ? null : sim === undefined ? null : false) : false];
+    // The three ways in: a grant, the key policy naming the role, the key policy delegating to IAM + an identity allow.
+    const viaKeyPolicy = kp.effect === "allow" ? true : kp.effect === "unknown" ? null : false;
+    const viaIam =
+      kp.effect === "iam" ? (sim === "allowed" ? true : sim === undefined ? null : false) : kp.effect === "unknown" && sim !== "implicitDeny" ? null : false;
+    const paths = [gr.allowed, viaKeyPolicy, viaIam];
     if (paths.every((x) => x === false)) {
       const recreated = stale.length ? `; grant ${stale.join(", ")} names a deleted role id: the role was probably re-created, which orphans Lambda's grant` : "";
       return { ...base, status: "fail", summary: `the role may not kms:Decrypt with ${arn}: no grant, no key-policy statement for it${kp.effect === "iam" ? ", and its IAM policies do not allow it" : ""}${recreated}`, fix: q.grantFix };
     }
-    if (paths.some((x) => x === true) && sim !== undefined) return { ...base, status: "pass", summary: `the role may kms:Decrypt with ${arn}` };
+    // A pass needs every possible deny seen: the key policy read and the simulation answered.
+    if (paths.some((x) => x === true) && sim !== undefined && kp.effect !== "unknown") return { ...base, status: "pass", summary: `the role may kms:Decrypt with ${arn}` };
     const why = evidence.filter((e) => e.says === "unknown").map((e) => e.detail).join("; ");
     return { ...base, status: "unknown", summary: `cannot tell whether the role may kms:Decrypt with ${arn}: ${why}`, fix: "run doctor as an identity allowed kms:GetKeyPolicy, kms:ListGrants and iam:SimulatePrincipalPolicy" };
   }

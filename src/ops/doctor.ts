@@ -8,6 +8,7 @@ import type { IAMClient } from "@aws-sdk/client-iam";
 import type { KMSClient } from "@aws-sdk/client-kms";
 import type { Emulator } from "../core/ciphertext.js";
 import { InputError } from "../core/errors.js";
+import { normalizeKeyRef } from "../kms/keys.js";
 import { readFunction, toFunctionState, type FunctionState } from "../lambda/config.js";
 import type { AuditClients } from "../audit/clients.js";
 import { listRegion, resolveRegions } from "../audit/live.js";
@@ -83,6 +84,7 @@ function iamOf(deps: { iam?(): IAMClient }): () => IAMClient {
  * ```
  */
 export async function doctor(deps: AwsDeps, req: DoctorOptions & { functionName: string }): Promise<DoctorReport> {
+  if (req.sealingKey !== undefined) normalizeKeyRef(req.sealingKey);
   const fn = await readFunction(deps.lambda(), req.functionName);
   const checker = createAccessChecker({ kms: () => deps.kms(), iam: iamOf(deps) });
   const d = summarize(fn, await diagnose(fn, { access: (q) => checker.check(q), sealingKey: req.sealingKey, emulator: req.emulator }));
