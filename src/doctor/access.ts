@@ -10,7 +10,8 @@
 import { DescribeKeyCommand, GetKeyPolicyCommand, ListGrantsCommand, type GrantListEntry, type KMSClient } from "@aws-sdk/client-kms";
 import { SimulatePrincipalPolicyCommand, type IAMClient } from "@aws-sdk/client-iam";
 import { keyStateWords } from "../kms/keys.js";
-import { errorCode, mapCommonAwsError } from "../transport/errors.js";
+import { EnvsealError } from "../core/errors.js";
+import { errorCode } from "../transport/errors.js";
 import { simulationContext } from "./context.js";
 import { evaluateKeyPolicy, grantsDecrypt, type DecryptQuestion } from "./key-policy.js";
 
@@ -94,13 +95,24 @@ const CANNOT_LOOK = /AccessDenied|NotAuthorized|Unauthorized|NotImplemented|Inva
 
 type Looked<T> = { ok: true; value: T } | { ok: false; reason: string };
 
+/**
+ * Why a lookup gave no answer, as a phrase; rethrows what must stop the run: envseal's own refusals (an endpoint or TLS
+ * policy violation). A denied, unsupported, throttled or failed lookup makes its check unknown, never pass: the
+ * function was read, so its other checks still stand.
+ */
+function noAnswer(err: unknown, operation: string): string {
+  if (err instanceof EnvsealError) throw err;
+  const code = errorCode(err);
+  if (CANNOT_LOOK.test(code)) return `the caller may not ${operation} (${code})`;
+  const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  return `${operation} failed after retries (${code}${status ? `, HTTP ${status}` : ""})`;
+}
+
 async function look<T>(operation: string, call: () => Promise<T>): Promise<Looked<T>> {
   try {
     return { ok: true, value: await call() };
   } catch (err) {
-    const code = errorCode(err);
-    if (CANNOT_LOOK.test(code)) return { ok: false, reason: `the caller may not ${operation} (${code})` };
-    throw mapCommonAwsError(err, operation);
+    return { ok: false, reason: noAnswer(err, operation) };
   }
 }
 
@@ -130,9 +142,7 @@ export function createAccessChecker(clients: AccessClients): { check(q: AccessQu
         return { found: true as const, meta: (await clients.kms(keyRegion(ref)).send(new DescribeKeyCommand({ KeyId: ref }))).KeyMetadata };
       } catch (err) {
         if (errorCode(err) === "NotFoundException") return { found: false as const };
-        const code = errorCode(err);
-        if (CANNOT_LOOK.test(code)) return { found: null, reason: `the caller may not kms:DescribeKey (${code})` };
-        throw mapCommonAwsError(err, "kms:DescribeKey");
+        return { found: null, reason: noAnswer(err, "kms:DescribeKey") };
       }
     });
   const policy = (arn: string) =>
@@ -226,6 +236,6 @@ export function createAccessChecker(clients: AccessClients): { check(q: AccessQu
     // A pass needs every possible deny seen: the key policy read and the simulation answered.
     if (paths.some((x) => x === true) && sim !== undefined && kp.effect !== "unknown") return { ...base, status: "pass", summary: `the role may kms:Decrypt with ${arn}` };
     const why = evidence.filter((e) => e.says === "unknown").map((e) => e.detail).join("; ");
-    return { ...base, status: "unknown", summary: `cannot tell whether the role may kms:Decrypt with ${arn}: ${why}`, fix: "run doctor as an identity allowed kms:GetKeyPolicy, kms:ListGrants and iam:SimulatePrincipalPolicy" };
+    return { ...base, status: "unknown", summary: `cannot tell whether the role may kms:Decrypt with ${arn}: ${why}`, fix: "run doctor as an identity allowed kms:GetKeyPolicy, kms:ListGrants and iam:SimulatePrincipalPolicy, or again when a lookup failed" };
   }
 }
