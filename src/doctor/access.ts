@@ -104,6 +104,7 @@ function noAnswer(err: unknown, operation: string): string {
   if (err instanceof EnvsealError) throw err;
   const code = errorCode(err);
   if (CANNOT_LOOK.test(code)) return `the caller may not ${operation} (${code})`;
+  if (code.startsWith("MissingContextValues:")) return `${operation} denies only for want of context values doctor cannot know (${code.slice(21)})`;
   const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
   return `${operation} failed after retries (${code}${status ? `, HTTP ${status}` : ""})`;
 }
@@ -149,13 +150,14 @@ export function createAccessChecker(clients: AccessClients): { check(q: AccessQu
     once(`policy\0${arn}`, () =>
       look("kms:GetKeyPolicy", async () => (await clients.kms(keyRegion(arn)).send(new GetKeyPolicyCommand({ KeyId: arn, PolicyName: "default" }))).Policy ?? "{}"),
     );
-  const grants = (arn: string, role: string) =>
-    once(`grants\0${arn}\0${role}`, () =>
+  // Every grant of the key, not only the role's: a grant left to a deleted role shows its old AROA… id, not the ARN.
+  const grants = (arn: string) =>
+    once(`grants\0${arn}`, () =>
       look("kms:ListGrants", async () => {
         const out: GrantListEntry[] = [];
         let marker: string | undefined;
         do {
-          const page = await clients.kms(keyRegion(arn)).send(new ListGrantsCommand({ KeyId: arn, GranteePrincipal: role, ...(marker ? { Marker: marker } : {}) }));
+          const page = await clients.kms(keyRegion(arn)).send(new ListGrantsCommand({ KeyId: arn, ...(marker ? { Marker: marker } : {}) }));
           out.push(...(page.Grants ?? []));
           marker = page.Truncated ? page.NextMarker : undefined;
         } while (marker);
@@ -175,6 +177,10 @@ export function createAccessChecker(clients: AccessClients): { check(q: AccessQu
         );
         const r = out.EvaluationResults?.[0];
         if (!r?.EvalDecision) throw Object.assign(new Error("no evaluation result"), { name: "NotImplemented" });
+        // A deny that hangs on a condition key the simulation was not given (Lambda's own context at rest) decides nothing.
+        if (r.EvalDecision !== "allowed" && r.MissingContextValues?.length) {
+          throw Object.assign(new Error("missing context values"), { name: `MissingContextValues:${r.MissingContextValues.slice(0, 3).join(",")}` });
+        }
         return r.EvalDecision;
       }),
     );
@@ -204,7 +210,7 @@ export function createAccessChecker(clients: AccessClients): { check(q: AccessQu
       viaService: q.atRest ? null : undefined,
       functionRefs: q.functionRefs,
     };
-    const [p, g, s] = await Promise.all([policy(arn), grants(arn, q.roleArn), simulate(q.roleArn, arn, q.context, q.atRest)]);
+    const [p, g, s] = await Promise.all([policy(arn), grants(arn), simulate(q.roleArn, arn, q.context, q.atRest)]);
     const evidence: Evidence[] = [{ source: "key", says: "ok", detail: "Enabled" }];
     const kp = p.ok ? evaluateKeyPolicy(p.value, question) : { effect: "unknown" as const, reason: p.reason };
     evidence.push({ source: "key-policy", says: kp.effect, detail: kp.reason });

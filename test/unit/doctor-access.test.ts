@@ -38,8 +38,17 @@ describe("createAccessChecker", () => {
     expect(a.status).toBe("pass");
     expect(b).toBe(a);
     for (const cmd of [DescribeKeyCommand, GetKeyPolicyCommand, ListGrantsCommand]) expect(kmsMock.commandCalls(cmd)).toHaveLength(1);
-    expect(kmsMock.commandCalls(ListGrantsCommand)[0]!.args[0].input).toEqual({ KeyId: KEY, GranteePrincipal: ROLE });
+    expect(kmsMock.commandCalls(ListGrantsCommand)[0]!.args[0].input).toEqual({ KeyId: KEY });
     expect(iamMock.commandCalls(SimulatePrincipalPolicyCommand)).toHaveLength(1);
+  });
+
+  it("a simulated deny that hangs on a context key doctor did not pass is unknown", async () => {
+    iamMock.on(SimulatePrincipalPolicyCommand).resolves({
+      EvaluationResults: [{ EvalActionName: "kms:Decrypt", EvalDecision: "implicitDeny", MissingContextValues: ["kms:EncryptionContext:aws:lambda:FunctionArn"] }],
+    });
+    const v = await check({ ...query, atRest: true });
+    expect(v.status).toBe("unknown");
+    expect(v.summary).toContain("for want of context values doctor cannot know (kms:EncryptionContext:aws:lambda:FunctionArn)");
   });
 
   it("a key-policy Deny wins over a grant", async () => {
