@@ -7,7 +7,7 @@ import { looksSealed, type Emulator } from "../core/ciphertext.js";
 import { ENV_LIMIT_BYTES, envSize } from "../core/limits.js";
 import { BUNDLE_VAR, MANIFEST_VAR } from "../core/manifest.js";
 import type { FunctionState } from "../lambda/config.js";
-import type { AccessVerdict, CheckStatus, Evidence } from "./access.js";
+import type { AccessQuery, AccessVerdict, CheckStatus, Evidence } from "./access.js";
 import { bundleVersion, contextFor, parseManifestEntries, type WireVersion } from "./context.js";
 import { injectionVariables } from "./injection.js";
 import { keyGroups, sealingKeyOf } from "./sealing-keys.js";
@@ -40,7 +40,7 @@ export interface Check {
  * ```
  */
 export interface DiagnoseOptions {
-  access(q: import("./access.js").AccessQuery): Promise<AccessVerdict>;
+  access(q: AccessQuery): Promise<AccessVerdict>;
   /** The key the values were sealed with, as the user states it (`--sealing-key`). Default: read from the blob, else unknown. */
   sealingKey?: string | undefined;
   /** Take this emulator's blobs for sealed (tests). Default: none. */

@@ -39,7 +39,14 @@ export function renderDoctor(report: DoctorReport, color: boolean): string {
   return `${lines.join("\n")}`;
 }
 
-/** `envseal doctor`. */
+/**
+ * `envseal doctor`.
+ *
+ * @example
+ * ```ts
+ * program.addCommand(makeDoctorCommand(ctx)); // envseal doctor --function F | --all [--regions …]
+ * ```
+ */
 export function makeDoctorCommand(ctx: CliContext): Command {
   return new Command("doctor")
     .summary("will this function start and unseal? key access of the execution role, sealed values, injection variables")
