@@ -11,7 +11,7 @@ import { injectionVariables } from "./injection.js";
 import { keyStateWords } from "../kms/keys.js";
 import { RULES } from "./rules.js";
 import { detectSecrets, type SecretHit } from "./secrets.js";
-import type { AuditedFunction, Finding, KeyCheck, RuleId, Severity } from "./types.js";
+import type { AuditedFunction, Finding, KeyCheck, RoleKeyAccess, RuleId, Severity } from "./types.js";
 
 /** Options of {@link checkFunction}. */
 export interface CheckOptions {
@@ -19,6 +19,8 @@ export interface CheckOptions {
   keyCheck?: KeyCheck | undefined;
   /** ES004 is medium instead of low. Default: false. */
   requireCmk?: boolean;
+  /** ES014: whether the execution role may kms:Decrypt the at-rest key; `undefined` when not checked. */
+  roleAccess?: RoleKeyAccess | undefined;
   /** Also take this KMS emulator's ciphertext for sealed (`ENVSEAL_EMULATOR`; tests only). Default: none. */
   emulator?: Emulator | undefined;
 }
@@ -170,6 +172,10 @@ export async function checkFunction(fn: AuditedFunction, options: CheckOptions =
     } else if (key.status === "ok" && key.rotation === "disabled") {
       out.push(finding(fn, "ES006", null, `automatic rotation of the at-rest key ${fn.kmsKeyArn} is disabled`));
     }
+  }
+
+  if (fn.kmsKeyArn !== undefined && options.roleAccess?.status === "fail") {
+    out.push(finding(fn, "ES014", null, `the execution role cannot decrypt this function's at-rest key: the function will fail at init (${options.roleAccess.summary})`));
   }
 
   if (fn.environmentError) {

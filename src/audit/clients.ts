@@ -6,7 +6,8 @@
 import { AccountClient } from "@aws-sdk/client-account";
 import type { KMSClient } from "@aws-sdk/client-kms";
 import type { LambdaClient } from "@aws-sdk/client-lambda";
-import { createKmsClient, createLambdaClient, createRequestHandler, resolveEndpoint, type AwsOptions } from "../transport/clients.js";
+import type { IAMClient } from "@aws-sdk/client-iam";
+import { createIamClient, createKmsClient, createLambdaClient, createRequestHandler, resolveEndpoint, type AwsOptions } from "../transport/clients.js";
 import { LAMBDA_CONTROL_PLANE_RPS, RateLimiter, rateLimited } from "./ratelimit.js";
 
 /** Attempts per call the auditor uses unless `--max-attempts` says otherwise: throttling must end in a retry, not a failure. */
@@ -20,6 +21,8 @@ export interface AuditClients {
   kms(region: string): KMSClient;
   /** Account client (ListRegions). */
   account(): AccountClient;
+  /** IAM client (ES014's policy simulation); without it ES014 is not checked. */
+  iam?(): IAMClient;
   /** The configured region (`--region`, `AWS_REGION`, the profile's). */
   defaultRegion(): Promise<string | undefined>;
 }
@@ -37,7 +40,9 @@ export function auditClients(options: AwsOptions, rps = LAMBDA_CONTROL_PLANE_RPS
   const lambdas = new Map<string, LambdaClient>();
   const kmss = new Map<string, KMSClient>();
   let account: AccountClient | undefined;
+  let iam: IAMClient | undefined;
   return {
+    iam: () => (iam ??= createIamClient(opts)),
     lambda: (region) => {
       let c = lambdas.get(region);
       if (!c) lambdas.set(region, (c = rateLimited(createLambdaClient(opts, region), new RateLimiter(rps))));

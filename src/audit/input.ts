@@ -37,6 +37,7 @@ export function toAudited(cfg: FunctionConfiguration, fallbackRegion: string): A
     version,
     variables: { ...(cfg.Environment?.Variables ?? {}) },
     kmsKeyArn: cfg.KMSKeyArn ? cfg.KMSKeyArn : undefined,
+    ...(cfg.Role ? { role: cfg.Role } : {}),
     environmentError: err && (err.ErrorCode || err.Message) ? { code: err.ErrorCode ?? "Unknown", message: err.Message ?? "" } : undefined,
   };
 }

@@ -25,7 +25,30 @@ export interface RuleInfo {
 }
 
 /**
- * ES001–ES009 and the template rules ES020–ES023, in order.
+ * ES014: the key-access check of `envseal doctor`, run by the live audit and the scheduled handler.
+ *
+ * @example
+ * ```ts
+ * RULES.ES014.severity; // "critical"
+ * ```
+ */
+const ES014: RuleInfo = {
+  id: "ES014",
+  name: "ExecutionRoleCannotDecryptAtRestKey",
+  severity: "critical",
+  title: "The execution role cannot decrypt the at-rest key",
+  help:
+    "Lambda decrypts a customer managed at-rest key's environment at init as the function's execution role, through a grant it " +
+    "creates when the configuration is written. When no grant, key-policy statement or (where the key policy lets IAM decide) " +
+    "identity policy lets the role kms:Decrypt the key — a role deleted and re-created under the same name, a retired grant, an " +
+    "edited key policy — the function fails at init. Only a definite answer is reported: when the auditing identity may not read " +
+    "the key policy, list grants or simulate the role's policies, the pair is listed as not checked.",
+  remediation:
+    "update the function's configuration so Lambda grants the current role (aws lambda update-function-configuration --kms-key-arn KEY), or allow the role kms:Decrypt in the key policy; `envseal doctor --function F` shows the evidence",
+};
+
+/**
+ * ES001–ES011, ES014 and the template rules ES020–ES023, in order.
  *
  * @example
  * ```ts
@@ -148,6 +171,7 @@ export const RULES: Readonly<Record<RuleId, RuleInfo>> = {
       "format v2 binds each value to its variable's name.",
     remediation: "bind the values to their names in place with `envseal upgrade --function F` (ReEncrypt, the plaintext never leaves KMS)",
   },
+  ES014,
   ES020: {
     id: "ES020",
     name: "DynamicReferenceInEnvironment",

@@ -9,6 +9,7 @@ import { checkFunction } from "./check.js";
 import type { AuditClients } from "./clients.js";
 import { loadInputFile, toAudited } from "./input.js";
 import { createKeyChecker, offlineKeys } from "./keys.js";
+import { createRoleAccess, type RoleAccessLookup } from "./access.js";
 import { listRegion, resolveRegions } from "./live.js";
 import { REPORT_SCHEMA_VERSION, compareFindings, countBySeverity, failsOn, type AuditReport, type NotScanned } from "./report.js";
 import { applySuppressions, loadBaseline, parseIgnores } from "./suppress.js";
@@ -88,9 +89,11 @@ export async function audit(req: AuditRequest, clients?: AuditClients): Promise<
   const report = () => req.onProgress?.({ ...progress });
 
   const notScanned: NotScanned[] = [];
-  const scan = async (fn: AuditedFunction, keys: KeyLookup) => {
+  const scan = async (fn: AuditedFunction, keys: KeyLookup, access?: RoleAccessLookup) => {
     const keyCheck = fn.kmsKeyArn ? await keys(fn.kmsKeyArn) : undefined;
-    findings.push(...(await checkFunction(fn, { keyCheck, requireCmk: Boolean(req.requireCmk), emulator: req.emulator })));
+    // ES014 only for a key that exists and is enabled: otherwise ES005 already says the function cannot start.
+    const roleAccess = access && keyCheck?.status === "ok" ? await access.lookup(fn) : undefined;
+    findings.push(...(await checkFunction(fn, { keyCheck, roleAccess, requireCmk: Boolean(req.requireCmk), emulator: req.emulator })));
     if (fn.environmentError) {
       notScanned.push({
         region: fn.region,
@@ -138,19 +141,20 @@ export async function audit(req: AuditRequest, clients?: AuditClients): Promise<
     report();
     const fallback = regions[0] ?? OFFLINE_FALLBACK_REGION;
     const keys = createKeyChecker((region) => clients.kms(region), fallback);
+    const access = createRoleAccess(clients, fallback);
     await Promise.all(
       regions.map(async (region) => {
         await listRegion(clients, region, Boolean(req.allVersions), async (page: FunctionConfiguration[]) => {
           progress.functionsListed += page.length;
           report();
-          await Promise.all(page.map((cfg) => scan(toAudited(cfg, region), keys.lookup)));
+          await Promise.all(page.map((cfg) => scan(toAudited(cfg, region), keys.lookup, access)));
         });
         progress.regionsDone++;
         report();
       }),
     );
     keysChecked = keys.size();
-    keysNotChecked = await keys.unchecked();
+    keysNotChecked = [...(await keys.unchecked()), ...(access?.unchecked() ?? [])];
     source = { mode: "live", regions };
   }
 

@@ -30,7 +30,7 @@ export function atOrAbove(s: Severity, threshold: FailOn): boolean {
 }
 
 /**
- * Stable rule ids (docs/audit.md). ES001–ES011 judge function configurations (live, offline and templates);
+ * Stable rule ids (docs/audit.md). ES001–ES011 and ES014 judge function configurations (live, offline and templates);
  * ES020–ES023 exist only in templates (`audit --template`).
  */
 export type RuleId =
@@ -45,6 +45,7 @@ export type RuleId =
   | "ES009"
   | "ES010"
   | "ES011"
+  | "ES014"
   | "ES020"
   | "ES021"
   | "ES022"
@@ -120,6 +121,8 @@ export interface AuditedFunction {
   readonly variables: Readonly<Record<string, string>>;
   /** Customer managed at-rest key, or `undefined` for `aws/lambda`. */
   readonly kmsKeyArn: string | undefined;
+  /** The execution role's ARN (ES014); absent in inputs that do not carry it. */
+  readonly role?: string | undefined;
   /** `Environment.Error`, when Lambda reports one. */
   readonly environmentError: { readonly code: string; readonly message: string } | undefined;
 }
@@ -131,6 +134,20 @@ export type KeyCheck =
   | { readonly status: "missing" }
   | { readonly status: "unusable"; readonly state: string }
   | { readonly status: "ok"; readonly rotation: "enabled" | "disabled" | "unknown" };
+
+/**
+ * ES014's input: whether the execution role may `kms:Decrypt` the at-rest key (from doctor's key-access check).
+ *
+ * @example
+ * ```ts
+ * const a: RoleKeyAccess = { status: "fail", summary: "the role may not kms:Decrypt with arn:…", fix: "…" };
+ * ```
+ */
+export interface RoleKeyAccess {
+  readonly status: "pass" | "fail" | "unknown";
+  readonly summary: string;
+  readonly fix?: string | undefined;
+}
 
 /** Looks up an at-rest key; the auditor calls it once per function, the implementation caches per key. */
 export type KeyLookup = (keyArn: string) => Promise<KeyCheck>;

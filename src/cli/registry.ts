@@ -9,6 +9,7 @@ import { makeAuditCommand } from "./commands/audit.js";
 import { makeAdoptCommand, makeCopyCommand, makeRotateCommand, makeUpgradeCommand } from "./commands/lifecycle.js";
 import { makePolicyCommand } from "./commands/policy.js";
 import { makeGetCommand, makeSealCommand } from "./commands/inplace.js";
+import { makeDoctorCommand } from "./commands/doctor.js";
 
 /** Extra command factories, in help order. */
 export const extraCommands: Array<(ctx: CliContext) => Command> = [
@@ -19,5 +20,6 @@ export const extraCommands: Array<(ctx: CliContext) => Command> = [
   makeCopyCommand,
   makeAdoptCommand,
   makePolicyCommand,
+  makeDoctorCommand,
   makeAuditCommand,
 ];

@@ -5,13 +5,16 @@
  */
 import type { KMSClient } from "@aws-sdk/client-kms";
 import type { LambdaClient } from "@aws-sdk/client-lambda";
-import { createKmsClient, createLambdaClient, type AwsOptions } from "../transport/clients.js";
+import type { IAMClient } from "@aws-sdk/client-iam";
+import { createIamClient, createKmsClient, createLambdaClient, type AwsOptions } from "../transport/clients.js";
 import { DEFAULT_MAX_WAIT_SECONDS, type WriteOptions } from "../lambda/write.js";
 
 /** AWS clients for one region, and how writes behave. */
 export interface AwsDeps {
   kms(): KMSClient;
   lambda(): LambdaClient;
+  /** IAM client (doctor's policy simulation); absent in deps that never need it. */
+  iam?(): IAMClient;
   /** Limits of every write (conflict retries, wait for the update to be live). Default: writeEnvironment's defaults. */
   readonly writeOptions?: WriteOptions;
   /** Close the clients made so far (their sockets), so the process can exit at once. */
@@ -46,13 +49,16 @@ export function waitBudgetSeconds(options: Pick<AwsOptions, "timeoutMs" | "maxAt
 export function lazyDeps(options: AwsOptions): AwsDeps {
   let kms: KMSClient | undefined;
   let lambda: LambdaClient | undefined;
+  let iam: IAMClient | undefined;
   return {
     kms: () => (kms ??= createKmsClient(options)),
     lambda: () => (lambda ??= createLambdaClient(options)),
+    iam: () => (iam ??= createIamClient(options)),
     writeOptions: { maxWaitSeconds: waitBudgetSeconds(options) },
     close: () => {
       kms?.destroy();
       lambda?.destroy();
+      iam?.destroy();
     },
   };
 }

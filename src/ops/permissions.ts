@@ -14,7 +14,9 @@ export type Scope =
   /** The function's at-rest key (`KMSKeyArn`), used by Lambda on the caller's behalf (`kms:ViaService`). */
   | "atRestKey"
   /** Account-wide: listing functions and regions, describing any key. */
-  | "account";
+  | "account"
+  /** The function's execution role (doctor simulates its identity policies). */
+  | "role";
 
 /** One AWS action a command may call, and why. */
 export interface Permission {
@@ -41,7 +43,14 @@ const AT_REST = [
 const READ_AT_REST = AT_REST.slice(0, 1);
 
 /** The commands envseal has. */
-export type CommandName = "seal" | "get" | "encrypt" | "decrypt" | "push" | "show" | "unset" | "rotate" | "upgrade" | "copy" | "adopt" | "policy" | "audit";
+export type CommandName = "seal" | "get" | "encrypt" | "decrypt" | "push" | "show" | "unset" | "rotate" | "upgrade" | "copy" | "adopt" | "policy" | "audit" | "doctor";
+
+/** What `doctor` reads of a key: the same on the at-rest key and on each sealing key. */
+const KEY_ACCESS = (scope: Scope): Permission[] => [
+  P("kms:DescribeKey", scope, "check the key exists and is enabled"),
+  P("kms:GetKeyPolicy", scope, "evaluate whether the key policy lets the execution role kms:Decrypt"),
+  P("kms:ListGrants", scope, "find grants that let the execution role kms:Decrypt"),
+];
 
 /**
  * Every AWS action each command may call.
@@ -69,6 +78,17 @@ export const COMMAND_PERMISSIONS: Readonly<Record<CommandName, readonly Permissi
     P("kms:DescribeKey", "account", "check each at-rest key once"),
     P("kms:GetKeyRotationStatus", "account", "check each at-rest key's rotation"),
     P("account:ListRegions", "account", "--regions all"),
+    P("kms:GetKeyPolicy", "account", "ES014: whether each at-rest key's policy lets the execution role kms:Decrypt"),
+    P("kms:ListGrants", "account", "ES014: grants that let the execution role kms:Decrypt the at-rest key"),
+    P("iam:SimulatePrincipalPolicy", "role", "ES014: whether the execution role's IAM policies allow kms:Decrypt on the at-rest key"),
+  ],
+  doctor: [
+    READ_FUNCTION,
+    ...KEY_ACCESS("atRestKey"),
+    ...KEY_ACCESS("sealingKey"),
+    P("iam:SimulatePrincipalPolicy", "role", "whether the execution role's IAM policies allow kms:Decrypt (key ARN as resource, encryption context as context entries)"),
+    P("lambda:ListFunctions", "account", "--all: list the functions of each region"),
+    P("account:ListRegions", "account", "--all --regions all"),
   ],
 };
 

@@ -8,6 +8,7 @@ import { Agent as HttpAgent } from "node:http";
 import { readFileSync } from "node:fs";
 import { KMSClient } from "@aws-sdk/client-kms";
 import { LambdaClient } from "@aws-sdk/client-lambda";
+import { IAMClient } from "@aws-sdk/client-iam";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { ConfigError, InputError } from "../core/errors.js";
 import { annotateTlsRefusal } from "./probe.js";
@@ -36,7 +37,7 @@ export interface AwsOptions {
   caBundle?: string;
 }
 
-const ENDPOINT_ENV: Record<string, string> = { kms: "AWS_ENDPOINT_URL_KMS", lambda: "AWS_ENDPOINT_URL_LAMBDA" };
+const ENDPOINT_ENV: Record<string, string> = { kms: "AWS_ENDPOINT_URL_KMS", lambda: "AWS_ENDPOINT_URL_LAMBDA", iam: "AWS_ENDPOINT_URL_IAM" };
 
 /** The endpoint a service's client will use, checked against the transport policy; undefined means AWS's. */
 export function resolveEndpoint(service: "kms" | "lambda" | string, options: AwsOptions): string | undefined {
@@ -142,4 +143,18 @@ export function createKmsClient(options: AwsOptions = {}, region?: string): KMSC
 /** A Lambda client under the transport policy. */
 export function createLambdaClient(options: AwsOptions = {}, region?: string): LambdaClient {
   return new LambdaClient(baseConfig("lambda", options, region));
+}
+
+/**
+ * An IAM client under the transport policy (doctor's `iam:SimulatePrincipalPolicy`). IAM is global: without a region
+ * the SDK's chain decides, and `us-east-1` is used when it has none.
+ *
+ * @example
+ * ```ts
+ * const iam = createIamClient({ profile: "ops" });
+ * ```
+ */
+export function createIamClient(options: AwsOptions = {}): IAMClient {
+  const config = baseConfig("iam", options);
+  return new IAMClient({ region: "us-east-1", ...config });
 }

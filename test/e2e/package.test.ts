@@ -55,7 +55,7 @@ describe.skipIf(!motoAvailable())("the installed package (npm pack → throwaway
   beforeAll(async () => {
     pack = packRepo();
     // A library user of the main entry installs the SDK clients its types name (optional peers); a runtime user needs none.
-    const sdk = ["@aws-sdk/client-kms", "@aws-sdk/client-lambda", "@aws-sdk/client-account"].map((p) => `${p}@${repoVersion(p)}`);
+    const sdk = ["@aws-sdk/client-kms", "@aws-sdk/client-lambda", "@aws-sdk/client-account", "@aws-sdk/client-iam"].map((p) => `${p}@${repoVersion(p)}`);
     consumer = installConsumer(pack.tarball, [...sdk, `@middy/core@${repoVersion("@middy/core")}`, ...TYPES]);
     // middy 7's own types name its optional peer @aws/durable-execution-sdk-js: its users install it.
     consumer7 = installConsumer(pack.tarball, [...sdk, "@middy/core@7", "@aws/durable-execution-sdk-js@2", ...TYPES]);

@@ -16,6 +16,10 @@
  *   ListFunctions.
  * - **Faults after the fact** (`reset-after`, `500-after`): the request is forwarded and applied, then the answer is
  *   lost; and `delay(op, ms)` holds requests before forwarding them, to order racing writers.
+ * - **IAM policy simulation.** moto 5.2 has no `SimulatePrincipalPolicy` (it answers 500 with an HTML page). IAM
+ *   query requests are classified by their `Action` (`iam:SimulatePrincipalPolicy`), and `simulate(decide)` answers
+ *   them with the decision `decide` returns for the request's role, resource and context entries, or with IAM's 403
+ *   `AccessDenied` for a caller who may not simulate. Without `decide` they go to moto.
  * - **Counters** of every operation seen and of what was done to it.
  *
  * Requests are SigV4-signed by the SDK; moto does not check signatures, so the proxy rewrites `Host` and leaves the
@@ -87,8 +91,56 @@ export interface AwsProxy {
   readable(functionName: string): void;
   /** Hold every request of `op` for `ms` before forwarding it (0 stops). */
   delay(op: string, ms: number): void;
+  /** Answer `iam:SimulatePrincipalPolicy` with `decide`'s decision (`undefined`: forward to moto). */
+  simulate(decide: SimulationDecider | undefined): void;
   /** Close the server and every open connection (stalled ones included). */
   stop(): Promise<void>;
+}
+
+/** A simulation request as the proxy sees it. */
+export interface SimulationRequest {
+  readonly role: string;
+  readonly actions: string[];
+  readonly resources: string[];
+  /** Context key → values. */
+  readonly context: Record<string, string[]>;
+}
+
+/** What the simulated IAM answers: a decision, or 403 AccessDenied for the caller. */
+export type SimulationDecider = (req: SimulationRequest) => "allowed" | "implicitDeny" | "explicitDeny" | "AccessDenied";
+
+/** Members of an AWS query-protocol list (`Prefix.member.N`), in order. */
+function members(form: URLSearchParams, prefix: string): string[] {
+  const out: string[] = [];
+  for (let i = 1; form.has(`${prefix}.member.${i}`); i++) out.push(form.get(`${prefix}.member.${i}`) as string);
+  return out;
+}
+
+function parseSimulation(form: URLSearchParams): SimulationRequest {
+  const context: Record<string, string[]> = {};
+  for (let i = 1; form.has(`ContextEntries.member.${i}.ContextKeyName`); i++) {
+    context[form.get(`ContextEntries.member.${i}.ContextKeyName`) as string] = members(form, `ContextEntries.member.${i}.ContextKeyValues`);
+  }
+  return { role: form.get("PolicySourceArn") ?? "", actions: members(form, "ActionNames"), resources: members(form, "ResourceArns"), context };
+}
+
+function sendXml(res: ServerResponse, status: number, xml: string): void {
+  res.writeHead(status, { "content-type": "text/xml", "content-length": String(Buffer.byteLength(xml)), "x-amzn-requestid": randomUUID() });
+  res.end(xml);
+}
+
+const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+
+function answerSimulation(res: ServerResponse, req: SimulationRequest, decide: SimulationDecider): void {
+  const decision = decide(req);
+  if (decision === "AccessDenied") {
+    sendXml(res, 403, `<ErrorResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>User is not authorized to perform: iam:SimulatePrincipalPolicy</Message></Error><RequestId>${randomUUID()}</RequestId></ErrorResponse>`);
+    return;
+  }
+  const results = req.actions
+    .flatMap((a) => (req.resources.length ? req.resources : ["*"]).map((r) => `<member><EvalActionName>${esc(a)}</EvalActionName><EvalResourceName>${esc(r)}</EvalResourceName><EvalDecision>${decision}</EvalDecision><MatchedStatements/><MissingContextValues/></member>`))
+    .join("");
+  sendXml(res, 200, `<SimulatePrincipalPolicyResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><SimulatePrincipalPolicyResult><IsTruncated>false</IsTruncated><EvaluationResults>${results}</EvaluationResults></SimulatePrincipalPolicyResult><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></SimulatePrincipalPolicyResponse>`);
 }
 
 const LAMBDA_PREFIX = "/2015-03-31/functions";
@@ -166,6 +218,7 @@ export async function startAwsProxy(upstream: string): Promise<AwsProxy> {
   const delays = new Map<string, number>();
   const locks = new Map<string, Promise<void>>();
   const sockets = new Set<Socket>();
+  let decider: SimulationDecider | undefined;
 
   const counter = (op: string): OpCounters => {
     let c = counts.get(op);
@@ -276,9 +329,17 @@ export async function startAwsProxy(upstream: string): Promise<AwsProxy> {
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const { op, functionName } = classify(req);
+    const classified = classify(req);
+    const { functionName } = classified;
     const body = await readBody(req);
+    // IAM speaks the query protocol: the action is in the form body.
+    const form = req.method === "POST" && (req.url ?? "/").split("?")[0] === "/" ? new URLSearchParams(body.toString("utf8")) : undefined;
+    const op = form?.get("Action") ? `iam:${form.get("Action")}` : classified.op;
     counter(op).requests++;
+    if (op === "iam:SimulatePrincipalPolicy" && decider && form) {
+      counter(op).forwarded++;
+      return answerSimulation(res, parseSimulation(form), decider);
+    }
     const wait = delays.get(op);
     if (wait) await new Promise((r) => setTimeout(r, wait));
     let fault = nextFault(op);
@@ -373,6 +434,9 @@ export async function startAwsProxy(upstream: string): Promise<AwsProxy> {
     },
     readable(functionName) {
       unreadableFns.delete(functionName);
+    },
+    simulate(decide) {
+      decider = decide;
     },
     delay(op, ms) {
       if (ms > 0) delays.set(op, ms);

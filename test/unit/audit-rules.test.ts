@@ -200,8 +200,20 @@ describe("rules ES001–ES009", () => {
     expect(rules(latest, "ES009")).toEqual([]);
   });
 
+  it("ES014: only a definite fail of the role's key access is a finding; pass, unknown and aws/lambda are not", async () => {
+    const role = { role: "arn:aws:iam::111122223333:role/app" };
+    const fail = { status: "fail" as const, summary: "no grant, no key-policy statement for it" };
+    const found = rules(await checkFunction(fn({ A_B: "1" }, role), { keyCheck: ok, roleAccess: fail }), "ES014");
+    expect(found).toEqual([expect.objectContaining({ ruleId: "ES014", severity: "critical", variable: null })]);
+    expect(found[0]!.message).toContain("the execution role cannot decrypt this function's at-rest key: the function will fail at init");
+    for (const status of ["pass", "unknown"] as const) {
+      expect(rules(await checkFunction(fn({ A_B: "1" }, role), { keyCheck: ok, roleAccess: { status, summary: "s" } }), "ES014")).toEqual([]);
+    }
+    expect(rules(await checkFunction(fn({ A_B: "1" }, { ...role, kmsKeyArn: undefined }), { roleAccess: fail }), "ES014")).toEqual([]);
+  });
+
   it("every rule has help text and a remediation", () => {
-    expect(RULE_LIST.filter((r) => !r.templateOnly).map((r) => r.id)).toEqual(["ES001", "ES002", "ES003", "ES004", "ES005", "ES006", "ES007", "ES008", "ES009", "ES010", "ES011"]);
+    expect(RULE_LIST.filter((r) => !r.templateOnly).map((r) => r.id)).toEqual(["ES001", "ES002", "ES003", "ES004", "ES005", "ES006", "ES007", "ES008", "ES009", "ES010", "ES011", "ES014"]);
     expect(RULE_LIST.filter((r) => r.templateOnly).map((r) => r.id)).toEqual(["ES020", "ES021", "ES022", "ES023"]);
     for (const r of RULE_LIST) {
       expect(r.help.length).toBeGreaterThan(40);
