@@ -167,7 +167,7 @@ describe("ENVSEAL_EMULATOR", () => {
     const template =
       "Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n" +
       "      KmsKeyArn: arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab\n" +
-      `      Environment:\n        Variables:\n          ENVSEAL_SEALED: TOKEN\n          TOKEN: ${fakeMotoSealed("template-cli/moto")}\n`;
+      `      Environment:\n        Variables:\n          ENVSEAL_SEALED: TOKEN:v2\n          TOKEN: ${fakeMotoSealed("template-cli/moto")}\n`;
     for (let i = 0; i < WORKER_THRESHOLD; i++) writeFileSync(join(dir, `t${i}.yaml`), template);
     const args = ["--template", ".", "--format", "json", "--fail-on", "none"];
     const aws = await runBuiltCli(["audit", ...args], { cwd: dir });

@@ -126,7 +126,7 @@ describe("ES022 and the live sealed-value rules", () => {
 
   it("ES002 (listed but not ciphertext) and ES003 (listed but missing, located at the manifest)", () => {
     expect(of("Broken")).toEqual(["ES002 API_KEY", "ES003 GONE"]);
-    const at = positionOf(text("cfn/sealed.yaml"), "API_KEY,GONE");
+    const at = positionOf(text("cfn/sealed.yaml"), "API_KEY:v2,GONE:v2");
     expect(find("Broken", "ES003", "GONE").location).toEqual({ file: "cfn/sealed.yaml", ...at });
   });
 
@@ -155,7 +155,7 @@ function fnWith(variables: Record<string, string>, parameters = ""): string {
 
 describe("ES022 judges by the structure of a KMS blob (looksSealed), as ES002 does", () => {
   const random = Buffer.from(Array.from({ length: 150 }, (_, i) => (i * 97 + 13) % 256)).toString("base64");
-  const vars = { ENVSEAL_SEALED: "LISTED", LISTED: fakeSealed("es022/listed"), KMS_SHAPED: fakeSealed("es022/unlisted"), RANDOM_B64: random, MOTO_BLOB: fakeMotoSealed("es022/moto") };
+  const vars = { ENVSEAL_SEALED: "LISTED:v2", LISTED: fakeSealed("es022/listed"), KMS_SHAPED: fakeSealed("es022/unlisted"), RANDOM_B64: random, MOTO_BLOB: fakeMotoSealed("es022/moto") };
 
   it("a KMS-shaped literal outside the manifest is ES022; base64 without the structure is not; moto's blobs only in emulator mode", async () => {
     const dir = oneTemplate(fnWith(vars));
@@ -166,7 +166,7 @@ describe("ES022 judges by the structure of a KMS blob (looksSealed), as ES002 do
   });
 
   it("a listed moto blob is ES002 against AWS and sealed in emulator mode, also through audit()", async () => {
-    const dir = oneTemplate(fnWith({ ENVSEAL_SEALED: "MOTO_BLOB", MOTO_BLOB: fakeMotoSealed("es022/moto") }));
+    const dir = oneTemplate(fnWith({ ENVSEAL_SEALED: "MOTO_BLOB:v2", MOTO_BLOB: fakeMotoSealed("es022/moto") }));
     expect(of("Fn", (await auditTemplates(["t.yaml"], { cwd: dir })).findings)).toEqual(["ES002 MOTO_BLOB"]);
     const { audit } = await import("../../src/audit/run.js");
     const report = await audit({ templates: ["t.yaml"], cwd: dir, emulator: "moto", failOn: "none" });
