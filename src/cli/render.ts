@@ -14,9 +14,11 @@ export function paint(on: boolean, color: Color, text: string): string {
   return on ? styleText(color, text) : text;
 }
 
-/** The diff, one name a line: `+ NAME (sealed)`, `~ NAME (plain)`, `- NAME (plain)`. */
+/** The diff, one name a line: `+ NAME (sealed)`, `~ NAME (plain)`, `~ NAME (sealed → PLAIN)`, `- NAME (plain)`. */
 export function renderDiff(diff: EnvDiff, color: boolean): string {
-  const line = (mark: string, c: Color) => (n: NameChange) => `  ${paint(color, c, mark)} ${n.name} (${n.kind})\n`;
+  const kind = (n: NameChange) =>
+    n.from === undefined ? n.kind : n.kind === "plain" ? `${n.from} → PLAIN` : `${n.from} → ${n.kind}`;
+  const line = (mark: string, c: Color) => (n: NameChange) => `  ${paint(color, c, mark)} ${n.name} (${kind(n)})\n`;
   return [
     ...diff.added.map(line("+", "green")),
     ...diff.changed.map(line("~", "yellow")),

@@ -11,6 +11,8 @@ export type VariableKind = "sealed" | "bundled" | "plain" | "envseal";
 export interface NameChange {
   readonly name: string;
   readonly kind: VariableKind;
+  /** For a changed name stored differently before (`sealed` → `plain`): how it was stored. */
+  readonly from?: VariableKind;
 }
 
 /** What a write changes, names only. */
@@ -41,7 +43,11 @@ export function diffEnv(
   let unchanged = 0;
   for (const name of Object.keys(after).sort()) {
     if (!(name in before)) added.push({ name, kind: kindOf(name, "after") });
-    else if (before[name] !== after[name]) changed.push({ name, kind: kindOf(name, "after") });
+    else if (before[name] !== after[name]) {
+      const kind = kindOf(name, "after");
+      const from = kindOf(name, "before");
+      changed.push(from === kind ? { name, kind } : { name, kind, from });
+    }
     else unchanged++;
   }
   for (const name of Object.keys(before).sort()) {

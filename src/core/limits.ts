@@ -33,6 +33,31 @@ export function isValidName(name: string): boolean {
   return NAME_PATTERN.test(name);
 }
 
+/**
+ * Why `name` is not a valid variable name, in words that do not repeat it: a value typed where a name belongs must not
+ * reach the terminal, the CI log or the shell history's neighbours.
+ *
+ * @example
+ * ```ts
+ * invalidNameMessage("1ABC"); // 'invalid variable name (4 characters): it starts with a digit'
+ * ```
+ */
+export function invalidNameMessage(name: string): string {
+  const why =
+    name.length === 0
+      ? "it is empty"
+      : /^[0-9]/.test(name)
+        ? "it starts with a digit"
+        : name.startsWith("_")
+          ? "it starts with an underscore"
+          : /[^a-zA-Z0-9_]/.test(name)
+            ? "it holds a character other than letters, digits and _"
+            : name.length < 2
+              ? "it is one character long"
+              : "it does not match [a-zA-Z][a-zA-Z0-9_]+";
+  return `invalid variable name (${name.length} characters, not shown in case it is a value): ${why}`;
+}
+
 /** True when Lambda reserves `name`. */
 export function isReservedName(name: string): boolean {
   return RESERVED_NAMES.has(name) || RESERVED_PREFIXES.some((p) => name.startsWith(p));
@@ -49,7 +74,7 @@ export function isReservedName(name: string): boolean {
  */
 export function assertSettableName(name: string): void {
   if (!isValidName(name)) {
-    throw new InputError(`invalid variable name "${name.slice(0, 64)}"`, {
+    throw new InputError(invalidNameMessage(name), {
       hint: "names start with a letter and hold at least two letters, digits or underscores ([a-zA-Z][a-zA-Z0-9_]+)",
     });
   }
@@ -68,7 +93,7 @@ export function assertSettableName(name: string): void {
 export function assertNamesToChange(command: string, names: readonly string[]): void {
   if (names.length === 0) throw new InputError(`${command} needs at least one NAME`, { hint: `envseal ${command} --function F NAME ...` });
   for (const name of names) {
-    if (!isValidName(name)) throw new InputError(`invalid variable name "${name.slice(0, 64)}"`, { hint: "names match [a-zA-Z][a-zA-Z0-9_]+" });
+    if (!isValidName(name)) throw new InputError(invalidNameMessage(name), { hint: "names match [a-zA-Z][a-zA-Z0-9_]+" });
     if (ENVSEAL_NAMES.has(name)) throw new InputError(`${name} is managed by envseal`, { hint: `${command} the secrets it lists instead` });
   }
 }

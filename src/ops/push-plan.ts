@@ -81,6 +81,14 @@ export function pushPlanner(input: PushPlannerInput): (state: FunctionState) => 
     const opened = hasBundle
       ? await c.openBundle(state.name, vars[BUNDLE_VAR] as string, "changing a function that has a bundle", versions.get(BUNDLE_VAR) ?? 1)
       : undefined;
+    if (!req.unseal) {
+      const sealedNow = Object.keys(plain).filter((n) => (versions.has(n) && n in vars) || (opened !== undefined && n in opened.entries));
+      if (sealedNow.length > 0) {
+        throw new InputError(`${sealedNow.join(", ")} ${sealedNow.length === 1 ? "is" : "are"} sealed now; this push would store ${sealedNow.length === 1 ? "it" : "them"} in plain text`, {
+          hint: "pass --unseal to store a sealed value in plain text on purpose, or push it sealed (NAME=VALUE without --plain)",
+        });
+      }
+    }
     let change: EnvChange;
     let bundleAfter: Readonly<Record<string, string>> | undefined;
     let sealingKeyArn: string | undefined;

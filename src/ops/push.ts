@@ -39,6 +39,11 @@ export interface PushRequest {
   /** Store `secrets` unsealed, protected at rest only (needed with `--key aws/lambda`). Default: false. */
   atRestOnly?: boolean;
   /**
+   * Allow a value sealed now (a variable in `ENVSEAL_SEALED` or an entry of the bundle) to be stored in plain text by
+   * `plain` or `atRestOnly` (`--unseal`). Default: false — push refuses, since the diff alone would not show it.
+   */
+  unseal?: boolean;
+  /**
    * Wire format of the values sealed: 2 binds each value to its variable's name (KMS refuses a swapped or renamed
    * value); 1 binds it to the function only, as the Lambda console's decrypt snippet expects. Default: 2.
    */

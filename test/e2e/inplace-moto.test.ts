@@ -41,7 +41,7 @@ describe.skipIf(!motoAvailable())("seal in place and get", () => {
   it("seal seals named plaintext variables where they are: never printed, bound to their names, others kept", async () => {
     const r = await cli(["seal", "-f", "leaky", "-k", "alias/app", "DB_PASSWORD"]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toContain("~ DB_PASSWORD (sealed)");
+    expect(r.stdout).toContain("~ DB_PASSWORD (plain → sealed)");
     expectNoCanary([pw, token], { stdout: r.stdout, stderr: r.stderr });
     const v = await vars("leaky");
     expect(v.ENVSEAL_SEALED).toBe("DB_PASSWORD:v2");
@@ -73,7 +73,7 @@ describe.skipIf(!motoAvailable())("seal in place and get", () => {
     const r = await cli(args);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(fragment);
-    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(r.stderr.trim().split("\n").filter((l) => !l.startsWith("warning: "))).toHaveLength(1);
     expect(await vars("leaky")).toEqual(before);
   });
 
@@ -96,5 +96,40 @@ describe.skipIf(!motoAvailable())("seal in place and get", () => {
     const b = canary("bundled");
     expect((await cli(["push", "-f", "bundled", "-k", "alias/app", "--bundle", "IN_BUNDLE"], b)).code).toBe(0);
     expect((await cli(["get", "-f", "bundled", "IN_BUNDLE"])).stdout).toBe(b);
+  });
+
+  it("push --plain over a sealed value needs --unseal, and its diff says sealed → PLAIN; a bundled one too", async () => {
+    await createFunction(lambda, "downgrade", {});
+    const v = canary("downgrade");
+    expect((await cli(["push", "-f", "downgrade", "-k", "alias/app", "SECRET_ONE"], v)).code).toBe(0);
+    const refused = await cli(["push", "-f", "downgrade", "--plain", "SECRET_ONE=now-plain", "--yes"]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain("SECRET_ONE is sealed now; this push would store it in plain text");
+    expect(refused.stderr).toContain("--unseal");
+    expect((await vars("downgrade")).SECRET_ONE).not.toBe("now-plain");
+    const r = await cli(["push", "-f", "downgrade", "--plain", "SECRET_ONE=now-plain", "--unseal", "--yes"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain("~ SECRET_ONE (sealed → PLAIN)");
+    const after = await vars("downgrade");
+    expect(after.SECRET_ONE).toBe("now-plain");
+    expect(after.ENVSEAL_SEALED ?? "").not.toContain("SECRET_ONE");
+
+    await createFunction(lambda, "downgrade-bundle", {});
+    expect((await cli(["push", "-f", "downgrade-bundle", "-k", "alias/app", "--bundle", "IN_BUNDLE"], v)).code).toBe(0);
+    const bundled = await cli(["push", "-f", "downgrade-bundle", "--plain", "IN_BUNDLE=x1", "--yes"]);
+    expect(bundled.code).toBe(2);
+    expect(bundled.stderr).toContain("IN_BUNDLE is sealed now");
+  });
+
+  it("warns once when a value comes as NAME=VALUE on the command line, not when it comes on stdin", async () => {
+    await createFunction(lambda, "argv-warning", {});
+    const a = canary("argv");
+    const onArgv = await cli(["push", "-f", "argv-warning", "-k", "alias/app", `ARGV_ONE=${a}`, `ARGV_TWO=${a}x`, "--yes"]);
+    expect(onArgv.code, onArgv.stderr).toBe(0);
+    expect(onArgv.stderr.match(/^warning: a value given as NAME=VALUE on the command line is visible to other processes \(ps\)/gm)).toHaveLength(1);
+    expect(onArgv.stderr).not.toContain(a);
+    const onStdin = await cli(["push", "-f", "argv-warning", "-k", "alias/app", "STDIN_ONE", "--yes"], a);
+    expect(onStdin.code, onStdin.stderr).toBe(0);
+    expect(onStdin.stderr).not.toContain("warning:");
   });
 });

@@ -154,7 +154,7 @@ describe("bad input: one line, right exit code, no stack trace, nothing written"
   const cases: Array<[string, string[], number, RegExp, { stdin?: string; setup?: () => void }?]> = [
     ["missing --function", ["push", "-k", "alias/app", "A1=x"], 2, /required option '-f, --function <name>' not specified/],
     ["missing --key, no at-rest key to default to", ["push", "-f", "orders-api", "A1=xxxxxx"], 2, /push needs --key to seal: orders-api has no customer managed at-rest key to seal with/],
-    ["invalid name", ["push", "-f", "orders-api", "-k", "alias/app", "1BAD=x"], 2, /invalid variable name "1BAD"/],
+    ["invalid name", ["push", "-f", "orders-api", "-k", "alias/app", "1BAD=x"], 2, /invalid variable name \(4 characters, not shown in case it is a value\): it starts with a digit/],
     ["reserved name", ["push", "-f", "orders-api", "-k", "alias/app", "AWS_SESSION_TOKEN=x"], 2, /AWS_SESSION_TOKEN is reserved by Lambda/],
     ["missing dotenv file", ["push", "-f", "orders-api", "-k", "alias/app", "--dotenv", "/nonexistent/.env"], 2, /--dotenv \/nonexistent\/.env does not exist/],
     ["missing env file (older spelling)", ["push", "-f", "orders-api", "-k", "alias/app", "--env-file", "/nonexistent/.env"], 2, /--env-file \/nonexistent\/.env does not exist/],
@@ -177,7 +177,7 @@ describe("bad input: one line, right exit code, no stack trace, nothing written"
     const r = await run(argv, extra?.stdin !== undefined ? { stdin: extra.stdin } : {});
     expect(r.code).toBe(code);
     expect(r.stderr).toMatch(message);
-    expect(r.stderr.trim().split("\n").filter((l) => !l.startsWith("(run ")).length).toBe(1);
+    expect(r.stderr.trim().split("\n").filter((l) => !l.startsWith("(run ") && !l.startsWith("warning: ")).length).toBe(1);
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(lambdaMock.commandCalls(UpdateFunctionConfigurationCommand)).toHaveLength(0);
   });

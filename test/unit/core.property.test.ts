@@ -62,6 +62,21 @@ describe("Lambda's rules", () => {
     },
   );
 
+  it("never repeats a rejected name in its error (it may be a value typed in the wrong place)", () => {
+    fc.assert(
+      fc.property(fc.string({ minLength: 3, maxLength: 40 }).filter((s) => !isValidName(s) && s.trim().length >= 3), (s) => {
+        let message = "";
+        try {
+          assertSettableName(s);
+        } catch (err) {
+          message = `${(err as Error).message} ${(err as { hint?: string }).hint ?? ""}`;
+        }
+        expect(message).toMatch(/^invalid variable name \(\d+ characters, not shown in case it is a value\): it /);
+        expect(message).not.toContain(s);
+      }),
+    );
+  });
+
   it.each(["TZ", "LANG", "NODE_OPTIONS", "AWS_XRAY_CONTEXT_MISSING", "DB_PASSWORD"])("allows the unreserved name %s", (name) => {
     expect(() => assertSettableName(name)).not.toThrow();
   });

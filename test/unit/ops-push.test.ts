@@ -213,7 +213,7 @@ describe("push", () => {
   });
 
   it.each([
-    [{ "bad-name": "v" }, /invalid variable name "bad-name"/],
+    [{ "bad-name": "v" }, /invalid variable name \(8 characters, not shown in case it is a value\): it holds a character other than/],
     [{ AWS_REGION: "v" }, /AWS_REGION is reserved by Lambda/],
     [{ AWS_LAMBDA_LOG_LEVEL: "v" }, /AWS_LAMBDA_LOG_LEVEL is reserved by Lambda/],
     [{ ENVSEAL_SEALED: "v" }, /ENVSEAL_SEALED is managed by envseal/],

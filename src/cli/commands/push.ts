@@ -14,6 +14,7 @@ export interface PushOptions {
   plain?: string[];
   atRestKey?: string;
   atRestOnly?: boolean;
+  unseal?: boolean;
   bundle?: boolean;
   dryRun?: boolean;
   yes?: boolean;
@@ -39,6 +40,7 @@ export function makePushCommand(ctx: CliContext): Command {
     .option("--no-bundle", "one variable per sealed secret (moves the bundle's entries out)")
     .option("--at-rest-key <key>", "at-rest key (KMSKeyArn): a customer managed key, or aws/lambda to clear it (default: the sealing key)")
     .option("--at-rest-only", "store the values unsealed, protected at rest only (layer 1)")
+    .option("--unseal", "allow --plain or --at-rest-only to replace a value that is sealed now (the diff says sealed → PLAIN)")
     .addOption(wireFormatOption())
     .option("--dry-run", "print what would change; call no write API")
     .option("-y, --yes", "do not ask before writing")
@@ -58,6 +60,7 @@ export function makePushCommand(ctx: CliContext): Command {
         plain: plain.assigned,
         atRestKey: opts.atRestKey,
         atRestOnly: Boolean(opts.atRestOnly),
+        unseal: Boolean(opts.unseal),
         wireVersion: opts.wireFormat === "v1" ? 1 : 2,
         bundle: opts.bundle,
         dryRun: Boolean(opts.dryRun),
