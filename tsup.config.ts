@@ -38,16 +38,33 @@ const chunksApart: Options["esbuildOptions"] = (options) => {
   options.chunkNames = "chunks/[name]-[hash]";
 };
 
+/** The CLI's shared chunks apart from the library's: dist/chunks/cli-*. */
+const cliChunksApart: Options["esbuildOptions"] = (options) => {
+  options.chunkNames = "chunks/cli-[name]-[hash]";
+};
+
 const configs: Options[] = [
   {
-    // The CLI binary (ESM, top-level await) and the ESM library entries, sharing chunks. dist/audit/index.js is not a
-    // package export (and not published): the detection benchmark (bench/detect.mjs) imports the built auditor from it.
-    entry: { ...present({ "cli/main": "src/cli/main.ts", "audit/index": "src/audit/index.ts" }), ...LIBRARY },
+    // The CLI binary (ESM, top-level await), self-contained: every dependency bundled in, the AWS SDK clients too, so
+    // `npx envseal` works with nothing else installed. dist/audit/index.js is not a package export (and not
+    // published): the detection benchmark (bench/detect.mjs) imports the built auditor from it.
+    entry: present({ "cli/main": "src/cli/main.ts", "audit/index": "src/audit/index.ts" }),
     format: ["esm"],
     target: "node20",
     platform: "node",
     splitting: true,
     clean: true,
+    noExternal: [/.*/],
+    banner: { js: ESM_REQUIRE },
+    esbuildOptions: cliChunksApart,
+  },
+  {
+    // The ESM library entries: everything bundled but the peers.
+    entry: LIBRARY,
+    format: ["esm"],
+    target: "node20",
+    platform: "node",
+    splitting: true,
     dts: { entry: LIBRARY },
     external: PEERS,
     noExternal: BUNDLED,

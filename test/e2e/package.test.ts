@@ -92,11 +92,21 @@ describe.skipIf(!motoAvailable())("the installed package (npm pack → throwaway
     console.info(`npm pack: ${pack.files.length} files, ${(pack.size / 1024).toFixed(0)} kB packed, ${(pack.unpackedSize / 1024 / 1024).toFixed(2)} MB unpacked`);
   });
 
-  it("a runtime-only install (--omit=dev) pulls in nothing but envseal", () => {
+  it("a runtime-only install (--omit=dev) pulls in nothing but envseal, and its binary works on its own (AWS SDK bundled in)", async () => {
     const dir = installConsumer(pack.tarball, [], { omitDev: true });
     const installed = readdirSync(join(dir, "node_modules")).filter((n) => !n.startsWith("."));
     expect(installed).toEqual(["envseal"]);
     console.info(`runtime-only install: node_modules ${(duBytes(join(dir, "node_modules")) / 1024 / 1024).toFixed(2)} MB, 1 package`);
+    const bin = join(dir, "node_modules/envseal/dist/cli/main.js");
+    const offline = await runIn(process.execPath, [bin, "audit", "--input", join(REPO, "samples/functions.json"), "--format", "json", "--fail-on", "none"], dir);
+    expect(offline.code, offline.stderr).toBe(0);
+    const template = await runIn(process.execPath, [bin, "audit", "--template", join(REPO, "samples/template-sealed.yaml"), "--format", "json", "--fail-on", "none"], dir);
+    expect(template.code, template.stderr).toBe(0);
+    // A live command: the bundled KMS client signs and sends to moto.
+    const sealed = await runIn(process.execPath, [bin, "--endpoint-url", moto.url, "encrypt", "-f", "pkg-fn", "-k", "alias/pkg", "A_ONE=standalone-value"], dir, moto.env());
+    expect(sealed.code, sealed.stderr).toBe(0);
+    expect(sealed.stdout).toMatch(/^A_ONE=[A-Za-z0-9+/]+=*$/m);
+    expect(sealed.stdout).toContain("ENVSEAL_SEALED=A_ONE:v2");
   });
 
   const EXPORTS = {
