@@ -5,7 +5,7 @@
  * @module
  */
 import { Command, CommanderError, Option } from "commander";
-import { EnvsealError, ExitCode, FindingsError, exitCodeOf, type ExitCode as Code } from "../core/errors.js";
+import { Declined, EnvsealError, ExitCode, FindingsError, exitCodeOf, type ExitCode as Code } from "../core/errors.js";
 import { CliContext, positiveInt, type DepsFactory } from "./context.js";
 import type { Io } from "./io.js";
 import { makeDecryptCommand, makeEncryptCommand } from "./commands/crypt.js";
@@ -87,6 +87,11 @@ export async function runCli(argv: readonly string[], io: Io, options: RunOption
       return ExitCode.Usage;
     }
     const code = exitCodeOf(err);
+    if (err instanceof Declined) {
+      // "n" at the prompt is an answer, not a failure.
+      ctx.output.err(`envseal: ${err.message}\n`);
+      return ExitCode.Ok;
+    }
     if (err instanceof FindingsError) {
       ctx.output.err(`envseal: ${err.oneLine}\n`);
     } else if (err instanceof EnvsealError) {

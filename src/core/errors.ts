@@ -137,6 +137,20 @@ export class InputError extends EnvsealError {
 }
 
 /**
+ * The user answered "no" at a write's confirmation prompt: nothing was written, and nothing went wrong. Exit 0.
+ *
+ * @example
+ * ```ts
+ * throw new Declined("declined at the prompt; nothing was written");
+ * ```
+ */
+export class Declined extends EnvsealError {
+  static override readonly kind: string = "Declined";
+  override name = "Declined";
+  override readonly exitCode: ExitCode = ExitCode.Ok;
+}
+
+/**
  * A setting — a flag, an environment variable, an AWS config profile entry — breaks a rule envseal enforces (an
  * endpoint that is not a URL, plain HTTP off loopback). Exit 2.
  *

@@ -102,10 +102,11 @@ describe("argv → options", () => {
     expect(lambdaMock.commandCalls(UpdateFunctionConfigurationCommand)).toHaveLength(1);
   });
 
-  it("answering no at the TTY prompt writes nothing and exits 2", async () => {
+  it("answering no at the TTY prompt writes nothing and exits 0: an answer, not an error", async () => {
     const r = await run(["push", "-f", "orders-api", "-k", "alias/app", "DB_PASSWORD=v4lue-here"], { tty: true, answers: ["n"] });
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain("aborted at the prompt; nothing was written");
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain("envseal: declined at the prompt; nothing was written\n");
+    expect(r.stderr).not.toContain("error");
     expect(lambdaMock.commandCalls(UpdateFunctionConfigurationCommand)).toHaveLength(0);
   });
 

@@ -225,7 +225,7 @@ describe("push", () => {
 
   it("asks before writing and aborts without writing when the answer is no", async () => {
     const p = push(deps, { functionName: "orders-api", key: "alias/app", secrets: { TOKEN: "t0ken-value" }, confirm: async () => false });
-    await expect(p).rejects.toThrow(/aborted at the prompt; nothing was written/);
+    await expect(p).rejects.toThrow(/declined at the prompt; nothing was written/);
     expect(lambdaMock.commandCalls(UpdateFunctionConfigurationCommand)).toHaveLength(0);
   });
 
