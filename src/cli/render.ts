@@ -75,6 +75,25 @@ export function table(headers: readonly string[], rows: readonly (readonly strin
   return [fmt(headers), ...rows.map(fmt)].join("\n") + "\n";
 }
 
+/**
+ * A value as one table cell: as it is when it is one line of printable text, else JSON-quoted (`"a\\nb"`), so a
+ * multi-line value or a terminal escape sequence cannot break the table or the terminal.
+ *
+ * @example
+ * ```ts
+ * printable("line1\nline2"); // '"line1\\nline2"'
+ * ```
+ */
+export function printable(value: string): string {
+  // eslint-disable-next-line no-control-regex
+  return /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(value) || value.startsWith('"') ? JSON.stringify(value) : value;
+}
+
+/** `show --quiet`: the names, one a line (what a script loops over). */
+export function renderShowNames(r: ShowResult): string {
+  return r.variables.map((v) => `${v.name}\n`).join("");
+}
+
 /** `show` as text. */
 export function renderShow(r: ShowResult, color: boolean): string {
   const pct = Math.round((r.bytes / r.limit) * 100);
@@ -84,7 +103,7 @@ export function renderShow(r: ShowResult, color: boolean): string {
   const headers = reveal ? ["NAME", "KIND", "FORMAT", "BYTES", "VALUE"] : ["NAME", "KIND", "FORMAT", "BYTES"];
   const rows = r.variables.map((v) => {
     const row = [v.name, v.kind, v.format ?? "-", String(v.bytes)];
-    return reveal ? [...row, v.value ?? ""] : row;
+    return reveal ? [...row, v.value === undefined ? "" : printable(v.value)] : row;
   });
   out += r.variables.length === 0 ? "(no environment variables)\n" : table(headers, rows);
   if (r.bundleNote) out += paint(color, "yellow", `note: ${r.bundleNote}\n`);

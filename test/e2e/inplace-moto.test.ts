@@ -132,4 +132,18 @@ describe.skipIf(!motoAvailable())("seal in place and get", () => {
     expect(onStdin.code, onStdin.stderr).toBe(0);
     expect(onStdin.stderr).not.toContain("warning:");
   });
+
+  it("show -q prints the names only; show --reveal keeps a multi-line or escape-laden value on one quoted line", async () => {
+    await createFunction(lambda, "showy", { LOG_LEVEL: "info" });
+    const multi = `-----BEGIN KEY-----\n${canary("pem")}\n-----END KEY-----`;
+    expect((await cli(["push", "-f", "showy", "-k", "alias/app", "PEM_KEY", "--yes"], multi)).code).toBe(0);
+    const q = await cli(["-q", "show", "-f", "showy"]);
+    expect(q.code, q.stderr).toBe(0);
+    expect(q.stdout.split("\n").filter(Boolean).sort()).toEqual(["ENVSEAL_SEALED", "LOG_LEVEL", "PEM_KEY"]);
+    const r = await cli(["show", "-f", "showy", "--reveal"]);
+    expect(r.code, r.stderr).toBe(0);
+    const row = r.stdout.split("\n").find((l) => l.startsWith("PEM_KEY"));
+    expect(row).toContain(JSON.stringify(multi));
+    expect(r.stdout).not.toContain("\n-----END KEY-----");
+  });
 });

@@ -1,6 +1,6 @@
 import { Command } from "commander";
 import type { CliContext } from "../context.js";
-import { renderShow } from "../render.js";
+import { renderShow, renderShowNames } from "../render.js";
 
 /** `envseal show`. */
 export function makeShowCommand(ctx: CliContext): Command {
@@ -12,6 +12,11 @@ export function makeShowCommand(ctx: CliContext): Command {
       const g = ctx.globals(cmd);
       const { show } = await import("../../ops/show.js");
       const result = await show(await ctx.deps(g), { functionName: opts.function, reveal: Boolean(opts.reveal) });
+      if (g.output !== "json" && g.quiet) {
+        // --quiet: the names only (values are never printed without --output json or the table).
+        ctx.output.out(renderShowNames(result));
+        return;
+      }
       if (opts.reveal) {
         if (g.output === "json") ctx.output.outSecret(`${JSON.stringify(result, null, 2)}\n`);
         else ctx.output.outSecret(renderShow(result, g.color));
