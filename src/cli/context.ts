@@ -7,6 +7,7 @@ import { Option, type Command } from "commander";
 import { InputError } from "../core/errors.js";
 import type { AwsOptions } from "../transport/clients.js";
 import { checkEndpoint } from "../transport/tls.js";
+import { assertProfileExists } from "./profiles.js";
 import type { AwsDeps } from "../ops/deps.js";
 import { Output, type Io } from "./io.js";
 
@@ -70,6 +71,8 @@ export class CliContext {
     if (g.region !== undefined && !REGION.test(g.region)) {
       throw new InputError(`invalid region "${g.region.slice(0, 40)}"`, { hint: "pass a region code such as us-east-1 or eu-west-1" });
     }
+    const profile = g.profile ?? process.env.AWS_PROFILE;
+    if (profile) assertProfileExists(profile);
     return {
       ...(g.region ? { region: g.region } : {}),
       ...(g.profile ? { profile: g.profile } : {}),
