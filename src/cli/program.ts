@@ -32,10 +32,12 @@ export function buildProgram(ctx: CliContext): Command {
     .option("--no-color", "no colors (NO_COLOR works too)")
     .option("-q, --quiet", "print only what a script needs")
     .option("-v, --verbose", "show stack traces and AWS request ids on errors")
-    .option("--max-attempts <n>", "attempts per AWS call, first included (default 3)", positiveInt("--max-attempts"))
+    .option("--max-attempts <n>", "attempts per AWS call, first included (default 3; audit: 8)", positiveInt("--max-attempts"))
     .option("--timeout <seconds>", "socket timeout per AWS request (default 10)", positiveInt("--timeout"))
     .option("--fips", "use FIPS endpoints (AWS_USE_FIPS_ENDPOINT=true works too)")
     .option("--ca-bundle <file>", "trusted CA certificates, PEM, used instead of Node's roots (AWS_CA_BUNDLE works too)")
+    // Each command's --help lists the global options too: they go before or after the command name.
+    .configureHelp({ showGlobalOptions: true })
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride()
     .configureOutput({
