@@ -45,10 +45,21 @@ export async function enabledRegions(clients: AuditClients): Promise<string[]> {
     }
   } catch (err) {
     const mapped = mapCommonAwsError(err, "account:ListRegions");
+    const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+    const denied = mapped instanceof AwsError && /AccessDenied|UnauthorizedOperation|NotAuthorized/.test(mapped.code);
+    if (status === 404 || status === 501) {
+      // An endpoint that does not serve the Account API (an emulator, a proxy): no permission would help.
+      throw new AwsError(`--regions all: the endpoint does not serve the Account API's ListRegions (HTTP ${status})`, {
+        code: "AccountApiUnavailable",
+        operation: "account:ListRegions",
+        hint: "pass the regions explicitly (--regions us-east-1,eu-west-1)",
+        cause: err,
+      });
+    }
     throw new AwsError(`--regions all: ${mapped.message}`, {
       code: mapped instanceof AwsError ? mapped.code : "Error",
       operation: "account:ListRegions",
-      hint: "grant account:ListRegions, or pass the regions explicitly (--regions us-east-1,eu-west-1)",
+      hint: denied ? "grant account:ListRegions, or pass the regions explicitly (--regions us-east-1,eu-west-1)" : "pass the regions explicitly (--regions us-east-1,eu-west-1)",
       cause: err,
     });
   }

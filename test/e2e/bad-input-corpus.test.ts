@@ -170,6 +170,7 @@ describe.skipIf(!motoAvailable())("bad-input corpus: one line, right exit code, 
     { name: "endpoint that is not a URL", args: ["--endpoint-url", "::not a url::", "show", "-f", "plain-fn"], code: 2, fragment: "--endpoint-url is not a URL" },
     { name: "plain http endpoint from the AWS config profile", args: ["show", "-f", "plain-fn"], env: "insecure-profile", code: 2, fragment: "the request would go to http://lambda.example.com" },
     { name: "--profile that does not exist", args: ["--profile", "nope", "show", "-f", "plain-fn"], env: "insecure-profile", code: 2, fragment: 'AWS profile "nope" was not found in' },
+    { name: "audit --regions all where the endpoint serves no Account API", args: ["--max-attempts", "1", "audit", "--regions", "all"], code: 3, fragment: "the endpoint does not serve the Account API's ListRegions (HTTP 404); pass the regions explicitly", absent: "grant account:ListRegions" },
     { name: "nothing listening at the endpoint", args: ["--endpoint-url", "http://127.0.0.1:9", "--max-attempts", "1", "show", "-f", "plain-fn"], code: 3, fragment: "network error (ECONNREFUSED)" },
   ];
 
