@@ -4,7 +4,7 @@
  * @module
  */
 import { createHash } from "node:crypto";
-import { looksSealed, type Emulator } from "../core/ciphertext.js";
+import { contextlessCiphertext, looksSealed, type Emulator } from "../core/ciphertext.js";
 import { ENV_LIMIT_BYTES, envSize } from "../core/limits.js";
 import { BUNDLE_VAR, MANIFEST_VAR, parseManifest, parseManifestEntries, type WireVersion } from "../core/manifest.js";
 import { injectionVariables } from "./injection.js";
@@ -127,6 +127,12 @@ export async function checkFunction(fn: AuditedFunction, options: CheckOptions =
   // Plaintext secrets in everything that is not sealed and not envseal's own.
   // Only envseal's own two variables are skipped: any other name, ENVSEAL_-prefixed or not, can hold a plaintext secret.
   const skip = new Set<string>([...sealed, MANIFEST_VAR, BUNDLE_VAR]);
+  // `secure:` + KMS ciphertext (@mapbox/decrypt-kms-env): sealed, but with no encryption context — its own finding.
+  for (const name of names.filter((n) => !skip.has(n)).sort()) {
+    if (contextlessCiphertext(vars[name] as string, { emulator: options.emulator }) === undefined) continue;
+    skip.add(name);
+    out.push(finding(fn, "ES012", name, `${name} is sealed without an encryption context (secure: prefix): any principal allowed kms:Decrypt on its key can open it, for any function`));
+  }
   const hits = await detectSecrets(vars, { skip, emulator: options.emulator });
   for (const name of names.filter((n) => hits.has(n)).sort()) {
     const hit = hits.get(name)!;

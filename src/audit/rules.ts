@@ -171,6 +171,18 @@ export const RULES: Readonly<Record<RuleId, RuleInfo>> = {
       "format v2 binds each value to its variable's name.",
     remediation: "bind the values to their names in place with `envseal upgrade --function F` (ReEncrypt, the plaintext never leaves KMS)",
   },
+  ES012: {
+    id: "ES012",
+    name: "SealedWithoutEncryptionContext",
+    severity: "medium",
+    title: "A value is sealed without an encryption context (secure: prefix)",
+    help:
+      "@mapbox/decrypt-kms-env and tools like it store `secure:` followed by a KMS ciphertext sealed with no encryption context. " +
+      "It is not plain text, but nothing binds it to the function or the variable: any principal allowed kms:Decrypt on the key " +
+      "opens it, from any function or laptop, and the value can be copied into another function's configuration and still open there.",
+    remediation:
+      "migrate it in place with `envseal adopt --function F NAME` (ReEncrypt to the function's and the variable's context; the plaintext never leaves KMS), then drop decrypt-kms-env once every value is migrated",
+  },
   ES014,
   ES020: {
     id: "ES020",

@@ -45,6 +45,7 @@ export type RuleId =
   | "ES009"
   | "ES010"
   | "ES011"
+  | "ES012"
   | "ES014"
   | "ES020"
   | "ES021"

@@ -192,3 +192,26 @@ export function emulatorFrom(env: Readonly<Record<string, string | undefined>>):
   }
   return known;
 }
+
+/**
+ * The prefix `@mapbox/decrypt-kms-env` (and tools modelled on it) put before a KMS ciphertext sealed with no
+ * encryption context.
+ */
+export const CONTEXTLESS_PREFIX = "secure:";
+
+/**
+ * The KMS ciphertext of a `secure:`-prefixed value (`@mapbox/decrypt-kms-env`'s format: sealed with no encryption
+ * context, so anyone who may `kms:Decrypt` with the key opens it, for any function), or `undefined` when `value` is
+ * not one.
+ *
+ * @example
+ * ```ts
+ * contextlessCiphertext("secure:AQICAHh..."); // "AQICAHh..."
+ * contextlessCiphertext("hunter2");           // undefined
+ * ```
+ */
+export function contextlessCiphertext(value: string, options: LooksSealedOptions = {}): string | undefined {
+  if (!value.startsWith(CONTEXTLESS_PREFIX)) return undefined;
+  const rest = value.slice(CONTEXTLESS_PREFIX.length).trim();
+  return looksSealed(rest, options).sealed ? rest : undefined;
+}

@@ -35,7 +35,9 @@ export class KmsKeySource implements KeySource {
 
   async open(ciphertext: Uint8Array, context: Readonly<Record<string, string>>): Promise<OpenResult> {
     try {
-      const out = await this.kms.send(new DecryptCommand({ CiphertextBlob: ciphertext, EncryptionContext: { ...context } }));
+      const out = await this.kms.send(
+        new DecryptCommand({ CiphertextBlob: ciphertext, ...(Object.keys(context).length > 0 ? { EncryptionContext: { ...context } } : {}) }),
+      );
       if (!out.Plaintext) throw Object.assign(new Error("empty"), { name: "EmptyPlaintext" });
       return { plaintext: out.Plaintext, keyArn: out.KeyId ?? "" };
     } catch (err) {
@@ -53,7 +55,7 @@ export class KmsKeySource implements KeySource {
       const out = await this.kms.send(
         new ReEncryptCommand({
           CiphertextBlob: ciphertext,
-          SourceEncryptionContext: { ...from },
+          ...(Object.keys(from).length > 0 ? { SourceEncryptionContext: { ...from } } : {}),
           DestinationKeyId: toKeyId,
           DestinationEncryptionContext: { ...to },
         }),

@@ -1,11 +1,13 @@
 /**
- * `adopt`: add values sealed elsewhere (the Lambda console's helpers) to the manifest, after checking each opens
+ * `adopt`: add values sealed elsewhere (the Lambda console's helpers; `secure:` values of @mapbox/decrypt-kms-env,
+ * sealed with no context, are re-encrypted to the function's context) to the manifest, after checking each opens
  * for this function. The plaintext is dropped as soon as the check passes. A retry re-plans from the fresh read: a value
  * changed meanwhile is checked again before it is listed, and a value removed meanwhile stops the command.
  * @module
  */
 import { InputError } from "../core/errors.js";
 import { contextFor, decodeSealed, encodeSealed, functionNameOf } from "../core/format.js";
+import { CONTEXTLESS_PREFIX } from "../core/ciphertext.js";
 import { MANIFEST_VAR, parseManifest } from "../core/manifest.js";
 import { assertNamesToChange } from "../core/limits.js";
 import { mergeEnvironment } from "../core/merge.js";
@@ -15,6 +17,11 @@ import { writeEnvironment, type EnvironmentUpdate } from "../lambda/write.js";
 import type { AwsDeps } from "./deps.js";
 import { mapLimit, openValue } from "./sealing.js";
 import { confirmOrAbort } from "./guard.js";
+
+/** The ciphertext of a `secure:` value (KMS itself judges it), else `undefined`. */
+function contextless(value: string): string | undefined {
+  return value.startsWith(CONTEXTLESS_PREFIX) ? value.slice(CONTEXTLESS_PREFIX.length).trim() : undefined;
+}
 
 /** What to adopt. */
 export interface AdoptRequest {
@@ -77,7 +84,11 @@ export async function adopt(deps: AwsDeps, req: AdoptRequest): Promise<AdoptResu
   const verify = async (fn: string, name: string, value: string): Promise<string> => {
     const known = verified.get(`${name}\u0000${value}`);
     if (known) return known;
-    const { keyArn } = await openValue(source, fn, value, name);
+    const blob = contextless(value);
+    const { keyArn } =
+      blob !== undefined
+        ? await source.open(decodeSealed(blob, name), {}) // `secure:` (decrypt-kms-env): no context to check
+        : await openValue(source, fn, value, name);
     verified.set(`${name}\u0000${value}`, keyArn);
     return keyArn;
   };
@@ -99,7 +110,11 @@ export async function adopt(deps: AwsDeps, req: AdoptRequest): Promise<AdoptResu
     const id = `${name}\u0000${value}`;
     let out = upgraded.get(id);
     if (out === undefined) {
-      const r = await source.reseal(decodeSealed(value, name), contextFor(fn, name, 1), keyArn, contextFor(fn, name, 2));
+      const blob = contextless(value);
+      const r =
+        blob !== undefined
+          ? await source.reseal(decodeSealed(blob, name), {}, keyArn, contextFor(fn, name, version))
+          : await source.reseal(decodeSealed(value, name), contextFor(fn, name, 1), keyArn, contextFor(fn, name, 2));
       out = encodeSealed(r.ciphertext);
       upgraded.set(id, out);
     }
@@ -112,7 +127,9 @@ export async function adopt(deps: AwsDeps, req: AdoptRequest): Promise<AdoptResu
     const sealed = Object.fromEntries(
       await mapLimit(toAdopt, 8, async (n, ) => {
         const value = s.variables[n] as string;
-        return [n, version === 2 ? await toV2(s.name, n, value, keyArns[toAdopt.indexOf(n)] as string) : value] as const;
+        // A `secure:` value gets a context whatever the version; a console (v1) value is re-encrypted only for v2.
+        const migrate = version === 2 || contextless(value) !== undefined;
+        return [n, migrate ? await toV2(s.name, n, value, keyArns[toAdopt.indexOf(n)] as string) : value] as const;
       }),
     );
     return { variables: mergeEnvironment(s.variables, { sealed, versions: Object.fromEntries(toAdopt.map((n) => [n, version])) }) };

@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { GetFunctionConfigurationCommand, type LambdaClient } from "@aws-sdk/client-lambda";
+import { EncryptCommand } from "@aws-sdk/client-kms";
 import { createFunction, createKey, motoAvailable, motoClients, startMoto, type Moto } from "../support/moto.js";
 import { runBuiltCli, type CliRun } from "../support/cli.js";
 import { canary, expectNoCanary, tempDir } from "../support/canary.js";
@@ -145,5 +146,27 @@ describe.skipIf(!motoAvailable())("seal in place and get", () => {
     const row = r.stdout.split("\n").find((l) => l.startsWith("PEM_KEY"));
     expect(row).toContain(JSON.stringify(multi));
     expect(r.stdout).not.toContain("\n-----END KEY-----");
+  });
+
+  it("a secure: value (@mapbox/decrypt-kms-env, no context) is ES012 in the audit, not ES001; adopt migrates it to v2 with ReEncrypt", async () => {
+    const { kms } = motoClients(moto);
+    const mv = canary("mapbox");
+    const blob = Buffer.from((await kms.send(new EncryptCommand({ KeyId: "alias/app", Plaintext: Buffer.from(mv) }))).CiphertextBlob!).toString("base64");
+    await createFunction(lambda, "mapbox-fn", { SLACK_TOKEN: `secure:${blob}`, LOG_LEVEL: "info" });
+    const report = join(dir, "mapbox.json");
+    const audit = await cli(["audit", "--format", "json", "--out", report, "--fail-on", "none"]);
+    expect(audit.code, audit.stderr).toBe(0);
+    const findings = (JSON.parse(readFileSync(report, "utf8")) as { findings: Array<{ ruleId: string; functionName: string; variable: string | null }> }).findings.filter((f) => f.functionName === "mapbox-fn");
+    expect(findings.filter((f) => f.variable === "SLACK_TOKEN").map((f) => f.ruleId)).toEqual(["ES012"]);
+    const r = await cli(["adopt", "-f", "mapbox-fn", "SLACK_TOKEN", "--yes"]);
+    expect(r.code, r.stderr).toBe(0);
+    const after = await vars("mapbox-fn");
+    expect(after.SLACK_TOKEN?.startsWith("secure:")).toBe(false);
+    expect(after.ENVSEAL_SEALED).toBe("SLACK_TOKEN:v2");
+    expect(after.LOG_LEVEL).toBe("info");
+    // An independent client opens it only with the function's and the variable's context.
+    expect(awsDecrypt(moto, after.SLACK_TOKEN!, "mapbox-fn", "SLACK_TOKEN").plaintext).toBe(mv);
+    expect(() => awsDecrypt(moto, after.SLACK_TOKEN!, "mapbox-fn")).toThrow();
+    expect((await cli(["get", "-f", "mapbox-fn", "SLACK_TOKEN"])).stdout).toBe(mv);
   });
 });

@@ -43,7 +43,7 @@ describe("SARIF", () => {
   it("carries rules with help, results with the function ARN as a logical location and fingerprints", () => {
     const sarif = JSON.parse(renderReport(report, "sarif"));
     const run = sarif.runs[0];
-    expect(run.tool.driver.rules.map((r: { id: string }) => r.id)).toEqual(["ES001", "ES002", "ES003", "ES004", "ES005", "ES006", "ES007", "ES008", "ES009", "ES010", "ES011", "ES014"]);
+    expect(run.tool.driver.rules.map((r: { id: string }) => r.id)).toEqual(["ES001", "ES002", "ES003", "ES004", "ES005", "ES006", "ES007", "ES008", "ES009", "ES010", "ES011", "ES012", "ES014"]);
     for (const r of run.tool.driver.rules) {
       expect(r.help.text.length).toBeGreaterThan(20);
       expect(r.properties["security-severity"]).toMatch(/^\d+\.\d$/);

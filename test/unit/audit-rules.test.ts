@@ -213,7 +213,7 @@ describe("rules ES001–ES009", () => {
   });
 
   it("every rule has help text and a remediation", () => {
-    expect(RULE_LIST.filter((r) => !r.templateOnly).map((r) => r.id)).toEqual(["ES001", "ES002", "ES003", "ES004", "ES005", "ES006", "ES007", "ES008", "ES009", "ES010", "ES011", "ES014"]);
+    expect(RULE_LIST.filter((r) => !r.templateOnly).map((r) => r.id)).toEqual(["ES001", "ES002", "ES003", "ES004", "ES005", "ES006", "ES007", "ES008", "ES009", "ES010", "ES011", "ES012", "ES014"]);
     expect(RULE_LIST.filter((r) => r.templateOnly).map((r) => r.id)).toEqual(["ES020", "ES021", "ES022", "ES023"]);
     for (const r of RULE_LIST) {
       expect(r.help.length).toBeGreaterThan(40);
