@@ -63,7 +63,11 @@ describe("argv → options", () => {
     [["--fips", "show", "-f", "orders-api"], { fips: true }],
     [["show", "-f", "orders-api"], {}],
   ])("%j gives AWS options %j", async (argv, expected) => {
-    const r = await run(argv);
+    // --profile must name a profile of the shared config file.
+    const saved = process.env.AWS_CONFIG_FILE;
+    process.env.AWS_CONFIG_FILE = join(dir, "config");
+    writeFileSync(process.env.AWS_CONFIG_FILE, "[profile dev]\nregion = eu-west-1\n");
+    const r = await run(argv).finally(() => (saved === undefined ? delete process.env.AWS_CONFIG_FILE : (process.env.AWS_CONFIG_FILE = saved)));
     expect(r.code).toBe(0);
     expect(seenOptions[0]).toEqual(expected);
   });
@@ -108,6 +112,17 @@ describe("argv → options", () => {
     expect(r.stderr).toContain("envseal: declined at the prompt; nothing was written\n");
     expect(r.stderr).not.toContain("error");
     expect(lambdaMock.commandCalls(UpdateFunctionConfigurationCommand)).toHaveLength(0);
+  });
+
+  it("unset on a TTY asks with the names, then prints its summary line; its JSON says written and bytes", async () => {
+    const r = await run(["unset", "-f", "orders-api", "KEEP"], { tty: true, answers: ["y"] });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain("- KEEP (plain)");
+    expect(r.stdout).toMatch(/^orders-api: 0 added, 0 changed, 1 removed, \d+ unchanged; \d+ of 4096 bytes\nwritten/);
+    const j = await run(["-o", "json", "unset", "-f", "orders-api", "KEEP", "--yes"]);
+    const parsed = JSON.parse(j.stdout) as { written: boolean; bytes: number };
+    expect(typeof parsed.written).toBe("boolean");
+    expect(typeof parsed.bytes).toBe("number");
   });
 
   it("--yes on a TTY does not ask", async () => {

@@ -22,10 +22,9 @@ export function makeUnsetCommand(ctx: CliContext): Command {
           (p) => renderDiff(p.diff, g.color),
         ),
       });
+      // The summary line always; the names again only when the prompt did not just show them.
       ctx.print(g, result, () =>
-        ctx.shownBeforeWrite
-          ? writtenLine(result)
-          : `${result.functionName}: ${diffSummary(result.diff)}; ${result.bytes} of 4096 bytes\n${renderDiff(result.diff, g.color)}${writtenLine(result)}`,
+        `${result.functionName}: ${diffSummary(result.diff)}; ${result.bytes} of 4096 bytes\n${ctx.shownBeforeWrite ? "" : renderDiff(result.diff, g.color)}${writtenLine(result)}`,
       );
     });
 }
