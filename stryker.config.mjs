@@ -1,0 +1,24 @@
+// Mutation testing (npm run test:mutation): see docs/testing.md, "Mutation testing".
+// Only the unit tests run against mutants; integration and e2e suites start moto, TLS servers and child processes
+// (which load dist/, not the mutated src/) and would only slow the run down.
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  packageManager: "npm",
+  testRunner: "vitest",
+  vitest: { configFile: "vitest.unit.config.ts", related: true },
+  plugins: ["@stryker-mutator/vitest-runner"],
+  coverageAnalysis: "perTest",
+  mutate: ["src/core/**/*.ts", "src/ops/**/*.ts", "src/runtime/**/*.ts", "src/audit/**/*.ts", "!src/**/index.ts"],
+  // The machine is shared: one or two test processes at a time.
+  concurrency: 2,
+  // Static mutants (module-level constants) would run every unit test each; they are reported as "ignored".
+  ignoreStatic: true,
+  timeoutMS: 10000,
+  timeoutFactor: 2,
+  reporters: ["clear-text", "progress-append-only", "html", "json"],
+  htmlReporter: { fileName: "reports/mutation/mutation.html" },
+  jsonReporter: { fileName: "reports/mutation/mutation.json" },
+  tempDirName: ".stryker-tmp",
+  cleanTempDir: "always",
+  thresholds: { high: 90, low: 80, break: null },
+};
