@@ -13,8 +13,8 @@ export default {
   concurrency: 2,
   // Static mutants (module-level constants) would run every unit test each; they are reported as "ignored".
   ignoreStatic: true,
-  timeoutMS: 10000,
-  timeoutFactor: 2,
+  timeoutMS: 3000,
+  timeoutFactor: 1.5,
   reporters: ["clear-text", "progress-append-only", "html", "json"],
   htmlReporter: { fileName: "reports/mutation/mutation.html" },
   jsonReporter: { fileName: "reports/mutation/mutation.json" },
