@@ -39,7 +39,7 @@ describe("error identity and shape", () => {
     expect(new ConfigError("m", { code: "c" }) instanceof InputError).toBe(true);
     expect(new InputError("m") instanceof ConfigError).toBe(false);
     expect({} instanceof EnvsealError).toBe(false);
-    expect(null instanceof UnsealError).toBe(false);
+    expect((null as unknown as object) instanceof UnsealError).toBe(false);
     expect([new InputError("m").name, new ConfigError("m", { code: "c" }).name, new UnsealError("m", { code: "c", variable: "v" }).name, new FindingsError("m").name, new EnvsealError("m").name]).toEqual([
       "InputError",
       "ConfigError",
