@@ -103,3 +103,15 @@ describe("leanDecrypt", () => {
     expect(seen).toHaveLength(1);
   });
 });
+
+describe("leanTargetFromEnv", () => {
+  const env = { AWS_ACCESS_KEY_ID: "AKID", AWS_SECRET_ACCESS_KEY: "s", AWS_REGION: "eu-west-1" };
+  it("FIPS only for exactly true (any case)", async () => {
+    const { leanTargetFromEnv } = await import("../../src/runtime/lean.js");
+    expect(leanTargetFromEnv({ ...env, AWS_USE_FIPS_ENDPOINT: "TRUE" })!.url.host).toBe("kms-fips.eu-west-1.amazonaws.com");
+    for (const v of ["xtrue", "truex", "1", ""]) expect(leanTargetFromEnv({ ...env, AWS_USE_FIPS_ENDPOINT: v })!.url.host).toBe("kms.eu-west-1.amazonaws.com");
+    expect(leanTargetFromEnv(env)!.url.host).toBe("kms.eu-west-1.amazonaws.com");
+    expect(leanTargetFromEnv({ ...env, AWS_SESSION_TOKEN: "" })!.credentials).toEqual({ accessKeyId: "AKID", secretAccessKey: "s" });
+    expect(leanTargetFromEnv({ AWS_ACCESS_KEY_ID: "AKID", AWS_SECRET_ACCESS_KEY: "s", AWS_DEFAULT_REGION: "us-west-2" })!.region).toBe("us-west-2");
+  });
+});
