@@ -115,3 +115,24 @@ describe("leanTargetFromEnv", () => {
     expect(leanTargetFromEnv({ AWS_ACCESS_KEY_ID: "AKID", AWS_SECRET_ACCESS_KEY: "s", AWS_DEFAULT_REGION: "us-west-2" })!.region).toBe("us-west-2");
   });
 });
+
+describe("leanDecrypt and the abort signal", () => {
+  it("an abort during a retryable failure ends the retries at once", async () => {
+    const controller = new AbortController();
+    answer = (res) => {
+      controller.abort();
+      json(500, { __type: "KMSInternalException" })(res);
+    };
+    const err = await leanDecrypt(target, { timeoutMs: 5000, maxAttempts: 50 })(new Uint8Array([1]), {}, controller.signal).catch((e: unknown) => e);
+    expect((err as Error).name).toMatch(/AbortError|KMSInternalException/);
+    expect(seen).toHaveLength(1);
+  });
+
+  it("an already aborted signal sends nothing", async () => {
+    const controller = new AbortController();
+    controller.abort();
+    answer = json(200, { Plaintext: "AQ==" });
+    await expect(leanDecrypt(target, { timeoutMs: 5000, maxAttempts: 3 })(new Uint8Array([1]), {}, controller.signal)).rejects.toMatchObject({ name: "AbortError" });
+    expect(seen).toHaveLength(0);
+  });
+});
