@@ -124,7 +124,7 @@ describe("leanDecrypt and the abort signal", () => {
       json(500, { __type: "KMSInternalException" })(res);
     };
     const err = await leanDecrypt(target, { timeoutMs: 5000, maxAttempts: 50 })(new Uint8Array([1]), {}, controller.signal).catch((e: unknown) => e);
-    expect((err as Error).name).toMatch(/AbortError|KMSInternalException/);
+    expect((err as Error).name).toBe("AbortError");
     expect(seen).toHaveLength(1);
   });
 
