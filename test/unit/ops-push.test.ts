@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import { mockClient } from "aws-sdk-client-mock";
 import { DescribeKeyCommand, EncryptCommand, KMSClient, type KeyState } from "@aws-sdk/client-kms";
 import {
@@ -123,12 +123,24 @@ describe("push", () => {
 
   it("gives up after bounded conflicts with an AWS error and a clear message", async () => {
     lambdaMock.on(UpdateFunctionConfigurationCommand).rejects(sdkError("PreconditionFailedException", 412));
-    const p = push(deps, { functionName: "orders-api", key: "alias/app", secrets: { TOKEN: "t0ken-value" } });
-    await expect(p).rejects.toBeInstanceOf(AwsError);
-    const message = await p.then(() => "", (e: Error) => e.message);
-    const attempts = Number(/kept changing under push \((\d+) attempts\); nothing was written by this run/.exec(message)?.[1]);
-    expect(attempts).toBeGreaterThanOrEqual(5);
-    expect(lambdaMock.commandCalls(UpdateFunctionConfigurationCommand)).toHaveLength(attempts);
+    // The jittered pauses between conflicts run on fake timers: no wall-clock waiting, no flakiness under load.
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    let err: unknown;
+    try {
+      const settled = push(deps, { functionName: "orders-api", key: "alias/app", secrets: { TOKEN: "t0ken-value" } }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      await vi.runAllTimersAsync();
+      err = await settled;
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(err).toBeInstanceOf(AwsError);
+    const message = (err as Error).message;
+    // The default bound (DEFAULT_MAX_CONFLICT_ATTEMPTS) is 10 sends, the first included; the message counts the same sends.
+    expect(message).toContain("function orders-api kept changing under push (10 attempts); nothing was written by this run");
+    expect(lambdaMock.commandCalls(UpdateFunctionConfigurationCommand)).toHaveLength(10);
   });
 
   it("dry run seals (to measure) but calls no write API", async () => {
