@@ -6,7 +6,7 @@ import type { UnsealPlan } from "../../src/runtime/plan.js";
 import { sdkError } from "../support/sdk-errors.js";
 
 const enc = (s: string) => new TextEncoder().encode(s);
-const item = (variable: string, tag: number, bundle = false) => ({ variable, ciphertext: new Uint8Array([tag]), bundle });
+const item = (variable: string, tag: number, bundle = false) => ({ variable, ciphertext: new Uint8Array([tag]), bundle, version: 1 as const, context: { LambdaFunctionName: "orders-api" } });
 const plan = (items: UnsealPlan["items"]): UnsealPlan => ({ functionName: "orders-api", context: { LambdaFunctionName: "orders-api" }, items });
 
 /** A Decrypt answering by the first byte of the ciphertext. */
