@@ -36,6 +36,8 @@ describe("diffEnv", () => {
     });
     expect(asked.sort()).toEqual(["CHG:after", "CHG:before", "GONE:before", "NEW1:after", "NEW2:after", "ZGONE:before"]);
     expect(isEmptyDiff(d)).toBe(false);
+    // A change of storage kind carries `from`.
+    expect(diffEnv({ A1: "1" }, { A1: "2" }, (_n, side) => (side === "before" ? "plain" : "sealed")).changed).toEqual([{ name: "A1", kind: "sealed", from: "plain" }]);
     expect(isEmptyDiff({ added: [], changed: [], removed: [], unchanged: 3 })).toBe(true);
     expect(isEmptyDiff({ added: [], changed: [], removed: [{ name: "A", kind: "plain" }], unchanged: 0 })).toBe(false);
     expect(isEmptyDiff({ added: [], changed: [{ name: "A", kind: "plain" }], removed: [], unchanged: 0 })).toBe(false);

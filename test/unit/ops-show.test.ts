@@ -43,6 +43,8 @@ describe("show", () => {
       { name: "ZPLAIN", kind: "plain", bytes: 13 },
     ]);
     expect(kmsMock.calls()).toHaveLength(0);
+    lambdaMock.on(GetFunctionConfigurationCommand).resolves(config({ ENVSEAL_SEALED: "S1:v2", S1: SEALED }));
+    expect((await show(deps, { functionName: "orders-api" })).variables.find((v) => v.name === "S1")!.format).toBe("v2");
     expect([r.functionName, r.functionArn, r.limit, r.atRestKey, r.missingSealed, r.bundleNote]).toEqual(["orders-api", FN_ARN, 4096, KEY, ["GONE"], undefined]);
     expect(r.bytes).toBe(Buffer.byteLength(JSON.stringify({ ZPLAIN: "é", ENVSEAL_SEALED: "S1,GONE", S1: SEALED })));
   });
