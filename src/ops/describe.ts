@@ -22,10 +22,21 @@ export function describeChange(
   if (!bundleBefore && !bundleAfter) return vars;
   const inner = diffEnv(bundleBefore ?? {}, bundleAfter ?? {}, () => "bundled");
   const sort = (xs: NameChange[]) => xs.sort((a, b) => a.name.localeCompare(b.name) || a.kind.localeCompare(b.kind));
+  // A name that leaves the variables and enters the bundle (or the other way) moved: one change, `sealed → bundled`.
+  const added = [...vars.added, ...inner.added];
+  const removed = [...vars.removed, ...inner.removed];
+  const moved: NameChange[] = [];
+  for (const r of [...removed]) {
+    const a = added.find((x) => x.name === r.name && x.kind !== r.kind && (x.kind === "bundled" || r.kind === "bundled"));
+    if (!a) continue;
+    added.splice(added.indexOf(a), 1);
+    removed.splice(removed.indexOf(r), 1);
+    moved.push({ name: r.name, kind: a.kind, from: r.kind });
+  }
   return {
-    added: sort([...vars.added, ...inner.added]),
-    changed: sort([...vars.changed, ...inner.changed]),
-    removed: sort([...vars.removed, ...inner.removed]),
+    added: sort(added),
+    changed: sort([...vars.changed, ...inner.changed, ...moved]),
+    removed: sort(removed),
     unchanged: vars.unchanged + inner.unchanged,
   };
 }

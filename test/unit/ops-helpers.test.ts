@@ -41,6 +41,15 @@ describe("describeChange", () => {
     expect(describeChange({ A1: "1" }, { A1: "2" }, undefined, undefined)).toEqual({ added: [], changed: [{ name: "A1", kind: "plain" }], removed: [], unchanged: 0 });
     expect(describeChange({}, {}, undefined, { X1: "1" }).added).toEqual([{ name: "X1", kind: "bundled" }]);
   });
+
+  it("a name moving between a variable and the bundle is one change, sealed → bundled (and back)", () => {
+    const into = describeChange({ A1: "c1", ENVSEAL_SEALED: "A1:v2" }, { ENVSEAL_BUNDLE: "b", ENVSEAL_SEALED: "ENVSEAL_BUNDLE:v2" }, undefined, { A1: "v" });
+    expect(into.changed).toContainEqual({ name: "A1", kind: "bundled", from: "sealed" });
+    expect(into.added.map((c) => c.name)).not.toContain("A1");
+    expect(into.removed.map((c) => c.name)).not.toContain("A1");
+    const out = describeChange({ ENVSEAL_BUNDLE: "b" }, { A1: "c1", ENVSEAL_SEALED: "A1:v2" }, { A1: "v" }, undefined);
+    expect(out.changed).toContainEqual({ name: "A1", kind: "sealed", from: "bundled" });
+  });
 });
 
 describe("waitBudgetSeconds", () => {

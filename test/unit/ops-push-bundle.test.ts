@@ -83,7 +83,9 @@ describe("push and the bundle", () => {
     const doc = JSON.parse(new TextDecoder().decode(encrypts()[0]!.Plaintext));
     expect([doc.envseal, JSON.stringify(doc.secrets)]).toEqual([2, '{"API_KEY":"k1"}']);
     expect(updates()[0]!.Environment!.Variables).toEqual({ ENVSEAL_BUNDLE: sealedText(1), ENVSEAL_SEALED: "ENVSEAL_BUNDLE:v2", TOKEN: "now-plain" });
-    expect(r.diff.changed.map((c) => `${c.name}:${c.kind}`)).toEqual(["ENVSEAL_BUNDLE:envseal"]);
+    // TOKEN moved out of the bundle into plain text: one change, bundled → plain.
+    expect(r.diff.changed.map((c) => `${c.name}:${c.from ?? ""}:${c.kind}`)).toEqual(["ENVSEAL_BUNDLE::envseal", "TOKEN:bundled:plain"]);
+    expect([...r.diff.added, ...r.diff.removed].map((c) => c.name)).not.toContain("TOKEN");
   });
 
   it("the last bundled name pushed --plain deletes the bundle", async () => {
@@ -110,8 +112,9 @@ describe("push and the bundle", () => {
     expect(updates()[0]!.Environment!.Variables).toEqual({ KEEP: "k", ENVSEAL_BUNDLE: sealedText(1), ENVSEAL_SEALED: "ENVSEAL_BUNDLE:v2" });
     expect([r.storage, r.sealingKeyArn]).toEqual(["bundle", KEY]);
     // ENVSEAL_SEALED stays, now listing the v2 bundle.
-    expect(r.diff.removed.map((c) => c.name)).toEqual(["OLD1"]);
-    expect(r.diff.changed.map((c) => c.name)).toEqual(["ENVSEAL_SEALED"]);
+    // OLD1 moved into the bundle: one change, sealed → bundled; NEW1 is new in it.
+    expect(r.diff.removed.map((c) => c.name)).toEqual([]);
+    expect(r.diff.changed.map((c) => `${c.name}:${c.from ?? ""}:${c.kind}`)).toEqual(["ENVSEAL_SEALED::envseal", "OLD1:sealed:bundled"]);
   });
 });
 
