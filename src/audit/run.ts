@@ -1,18 +1,22 @@
 /**
  * `audit`: load functions (live, regions in parallel, or offline), run the rules, apply suppressions, and return the
- * report. It prints nothing and never exits; the CLI and the scheduled handler decide what to do with the result.
+ * report; with `securityHub`, also send the findings to Security Hub. It prints nothing and never exits; the CLI and the
+ * scheduled handler decide what to do with the result. `audit --org` is {@link auditOrg} (`org/run.ts`).
  * @module
  */
-import type { FunctionConfiguration } from "@aws-sdk/client-lambda";
 import type { Emulator } from "../core/ciphertext.js";
-import { checkFunction } from "./check.js";
+import { assembleReport } from "./assemble.js";
 import type { AuditClients } from "./clients.js";
-import { loadInputFile, toAudited } from "./input.js";
+import { publishToSecurityHub } from "./hub/publish.js";
+import { loadInputFile } from "./input.js";
 import { createKeyChecker, offlineKeys } from "./keys.js";
-import { listRegion, resolveRegions } from "./live.js";
-import { REPORT_SCHEMA_VERSION, compareFindings, countBySeverity, failsOn, type AuditReport, type NotScanned } from "./report.js";
-import { applySuppressions, loadBaseline, parseIgnores } from "./suppress.js";
-import type { AuditedFunction, FailOn, Finding, KeyLookup } from "./types.js";
+import { resolveRegions } from "./live.js";
+import type { AuditReport } from "./report.js";
+import { Collector, scanRegion, type AuditProgress } from "./scan.js";
+import { loadBaseline, parseIgnores } from "./suppress.js";
+import type { FailOn } from "./types.js";
+
+export type { AuditProgress } from "./scan.js";
 
 /** What to audit and how to judge it. Defaults are stated on each field. */
 export interface AuditRequest {
@@ -35,16 +39,13 @@ export interface AuditRequest {
    * `ENVSEAL_EMULATOR`; only tests and local demos set it). Default: none — only real AWS KMS blobs count.
    */
   emulator?: Emulator | undefined;
+  /**
+   * Send the findings to Security Hub (BatchImportFindings) in each audited region, and archive the ones an earlier run
+   * sent that are gone. Live only. Default: false.
+   */
+  securityHub?: boolean | undefined;
   /** Called as work progresses (the CLI draws a progress bar from it). Default: none. */
   onProgress?: ((p: AuditProgress) => void) | undefined;
-}
-
-/** Progress of a run. */
-export interface AuditProgress {
-  readonly functionsListed: number;
-  readonly functionsScanned: number;
-  readonly regionsDone: number;
-  readonly regionsTotal: number;
 }
 
 /** Region used for offline input whose ARNs carry none. */
@@ -65,97 +66,48 @@ const OFFLINE_FALLBACK_REGION = "unknown";
  */
 export async function audit(req: AuditRequest, clients?: AuditClients): Promise<AuditReport> {
   const started = Date.now();
-  const generatedAt = new Date(started).toISOString();
-  const failOn = req.failOn ?? "high";
   const ignores = parseIgnores(req.ignore ?? []);
   const baseline = req.baseline ? await loadBaseline(req.baseline) : new Set<string>();
+  const collector = new Collector({ requireCmk: Boolean(req.requireCmk), emulator: req.emulator }, req.onProgress);
+  const progress = collector.progress;
+  const options = { allVersions: Boolean(req.allVersions), requireCmk: Boolean(req.requireCmk), failOn: req.failOn ?? "high", baseline: req.baseline ?? null };
 
-  const findings: Finding[] = [];
-  const perRegion: Record<string, number> = {};
-  const progress = { functionsListed: 0, functionsScanned: 0, regionsDone: 0, regionsTotal: 0 };
-  const report = () => req.onProgress?.({ ...progress });
-
-  const notScanned: NotScanned[] = [];
-  const scan = async (fn: AuditedFunction, keys: KeyLookup) => {
-    const keyCheck = fn.kmsKeyArn ? await keys(fn.kmsKeyArn) : undefined;
-    findings.push(...(await checkFunction(fn, { keyCheck, requireCmk: Boolean(req.requireCmk), emulator: req.emulator })));
-    if (fn.environmentError) {
-      notScanned.push({
-        region: fn.region,
-        functionArn: fn.arn,
-        reason: `Environment.Error ${fn.environmentError.code}: the variables could not be read (kms:Decrypt on ${fn.kmsKeyArn ?? "aws/lambda"})`,
-      });
-    }
-    perRegion[fn.region] = (perRegion[fn.region] ?? 0) + 1;
-    progress.functionsScanned++;
-    report();
-  };
-
-  let source: AuditReport["source"];
-  let keysChecked = 0;
-  let keysNotChecked: Array<{ key: string; reason: string }> = [];
   if (req.input !== undefined) {
     const functions = await loadInputFile(req.input, OFFLINE_FALLBACK_REGION);
     progress.regionsTotal = new Set(functions.map((f) => f.region)).size;
     progress.functionsListed = functions.length;
-    report();
-    for (const fn of functions) await scan(fn, offlineKeys);
+    collector.report();
+    for (const fn of functions) await collector.scan(fn, offlineKeys);
     progress.regionsDone = progress.regionsTotal;
-    report();
-    source = { mode: "offline", input: req.input };
-  } else {
-    if (!clients) throw new TypeError("audit: live mode needs AuditClients");
-    const regions = await resolveRegions(clients, req.regions);
-    for (const r of regions) perRegion[r] = 0;
-    progress.regionsTotal = regions.length;
-    report();
-    const fallback = regions[0] ?? OFFLINE_FALLBACK_REGION;
-    const keys = createKeyChecker((region) => clients.kms(region), fallback);
-    await Promise.all(
-      regions.map(async (region) => {
-        await listRegion(clients, region, Boolean(req.allVersions), async (page: FunctionConfiguration[]) => {
-          progress.functionsListed += page.length;
-          report();
-          await Promise.all(page.map((cfg) => scan(toAudited(cfg, region), keys.lookup)));
-        });
-        progress.regionsDone++;
-        report();
-      }),
-    );
-    keysChecked = keys.size();
-    keysNotChecked = await keys.unchecked();
-    source = { mode: "live", regions };
+    collector.report();
+    return assembleReport(collector, { started, source: { mode: "offline", input: req.input }, options, ignores, baseline, keysChecked: 0, keysNotChecked: [] });
   }
 
-  const { active, suppressed } = applySuppressions(findings.sort(compareFindings), ignores, baseline);
-  const functionsPerRegion = Object.fromEntries(Object.entries(perRegion).sort(([a], [b]) => a.localeCompare(b)));
-  return {
-    schemaVersion: REPORT_SCHEMA_VERSION,
-    tool: { name: "envseal", informationUri: "https://www.npmjs.com/package/envseal" },
-    generatedAt,
-    source,
-    options: {
-      allVersions: Boolean(req.allVersions),
-      requireCmk: Boolean(req.requireCmk),
-      failOn,
-      ignore: ignores.map((i) => i.spec),
-      baseline: req.baseline ?? null,
-    },
-    summary: {
-      functionsScanned: progress.functionsScanned - notScanned.length,
-      functionsNotScanned: notScanned.length,
-      notScanned: notScanned.sort((a, b) => a.region.localeCompare(b.region) || a.functionArn.localeCompare(b.functionArn)),
-      functionsPerRegion,
-      findingsBySeverity: countBySeverity(active),
-      findingsTotal: active.length,
-      suppressedTotal: suppressed.length,
-      keyChecks: source.mode === "offline" ? "not checked" : "checked",
-      keysChecked,
-      keysNotChecked,
-      durationMs: Date.now() - started,
-      failed: failsOn(active, failOn),
-    },
-    findings: active,
-    suppressed,
-  };
+  if (!clients) throw new TypeError("audit: live mode needs AuditClients");
+  const regions = await resolveRegions(clients, req.regions);
+  progress.regionsTotal = regions.length;
+  collector.report();
+  const keys = createKeyChecker((region) => clients.kms(region), regions[0] ?? OFFLINE_FALLBACK_REGION);
+  await Promise.all(
+    regions.map(async (region) => {
+      await scanRegion(collector, clients, region, options.allVersions, keys.lookup);
+      progress.regionsDone++;
+      collector.report();
+    }),
+  );
+  const report = assembleReport(collector, {
+    started,
+    source: { mode: "live", regions },
+    options,
+    ignores,
+    baseline,
+    keysChecked: keys.size(),
+    keysNotChecked: await keys.unchecked(),
+  });
+  if (!req.securityHub) return report;
+  const { identity, securityHub } = clients;
+  if (!identity || !securityHub) throw new TypeError("audit: securityHub needs AuditClients with identity() and securityHub()");
+  const { account, partition } = await identity();
+  const targets = regions.map((region) => ({ account, partition, region, hub: () => securityHub(region) }));
+  return { ...report, securityHub: await publishToSecurityHub(report, targets) };
 }

@@ -62,6 +62,11 @@ export interface Finding {
    * medium; SARIF `warning`). Absent for the other rules.
    */
   readonly confidence?: "high" | "medium";
+  /**
+   * The 12-digit AWS account of the function, set by `audit --org` (absent for a single-account audit, whose account is
+   * in the ARN). Part of the fingerprint only when present, so single-account fingerprints do not change.
+   */
+  readonly account?: string;
 }
 
 /** A finding that does not count, and why. */
@@ -72,6 +77,8 @@ export interface SuppressedFinding extends Finding {
 
 /** A function configuration as the rules see it (from ListFunctions, live or offline). */
 export interface AuditedFunction {
+  /** The function's account, set by `audit --org` (and carried into its findings). Default: absent. */
+  readonly account?: string | undefined;
   readonly region: string;
   readonly name: string;
   /** Qualified ARN for a published version, unqualified for `$LATEST`. */
@@ -93,5 +100,8 @@ export type KeyCheck =
   | { readonly status: "unusable"; readonly state: string }
   | { readonly status: "ok"; readonly rotation: "enabled" | "disabled" | "unknown" };
 
-/** Looks up an at-rest key; the auditor calls it once per function, the implementation caches per key. */
-export type KeyLookup = (keyArn: string) => Promise<KeyCheck>;
+/**
+ * Looks up an at-rest key; the auditor calls it once per function, the implementation caches per key. `account` is the
+ * function's account in an org run (whose session may describe the key when its owner is not audited).
+ */
+export type KeyLookup = (keyArn: string, account?: string) => Promise<KeyCheck>;

@@ -6,11 +6,12 @@ import { constants } from "node:fs";
 import { lstat, open } from "node:fs/promises";
 import { InputError } from "../../core/errors.js";
 import type { AuditReport } from "../report.js";
+import { renderAsff } from "./asff.js";
 import { renderSarif } from "./sarif.js";
 import { renderJson, renderMarkdown, renderTable } from "./text.js";
 
 /** Output formats of `envseal audit --format`. */
-export const REPORT_FORMATS = ["table", "json", "sarif", "markdown"] as const;
+export const REPORT_FORMATS = ["table", "json", "sarif", "markdown", "asff"] as const;
 /** One of {@link REPORT_FORMATS}. */
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
@@ -30,6 +31,8 @@ export function renderReport(report: AuditReport, format: ReportFormat, options:
       return renderSarif(report);
     case "markdown":
       return renderMarkdown(report);
+    case "asff":
+      return renderAsff(report);
     case "table":
       return renderTable(report, options);
   }
@@ -73,5 +76,6 @@ export async function writeReportFile(path: string, text: string, options: { for
   }
 }
 
+export { renderAsff } from "./asff.js";
 export { renderSarif } from "./sarif.js";
 export { renderJson, renderMarkdown, renderTable } from "./text.js";

@@ -18,6 +18,24 @@ function where(f: Finding): string {
   return `${f.region}/${f.functionName}${f.version === "$LATEST" ? "" : `:${f.version}`}`;
 }
 
+/** True when the findings come from several accounts (`audit --org`): the account gets its own column. */
+function byAccount(report: AuditReport): boolean {
+  return report.org !== undefined || report.findings.some((f) => f.account !== undefined);
+}
+
+/** Lines on what Security Hub did, shared by the table and (escaped) Markdown. */
+function hubLines(report: AuditReport): string[] {
+  const out: string[] = [];
+  const hub = report.securityHub;
+  if (hub) {
+    out.push(`security hub: ${hub.imported} imported, ${hub.archived} archived in ${hub.targets} account-region${hub.targets === 1 ? "" : "s"}`);
+    for (const f of hub.failed) out.push(`security hub: ${f.action} failed: ${f.account} ${f.region} ${f.id}: ${f.code}${f.message ? ` ${f.message}` : ""}`);
+    for (const n of hub.notPublished) out.push(`security hub: not published: ${n.account} ${n.region}: ${n.reason}`);
+    for (const w of hub.workflowNotResolved) out.push(`security hub: workflow not set to RESOLVED for ${w.count} archived finding${w.count === 1 ? "" : "s"} in ${w.account} ${w.region}: ${w.reason}`);
+  }
+  return out;
+}
+
 /**
  * The report as a terminal table: one line per finding, then the summary.
  *
@@ -30,7 +48,10 @@ export function renderTable(report: AuditReport, options: { color?: boolean } = 
   const paint = (s: Severity, text: string) => (options.color ? styleText(COLOR[s], text) : text);
   let out = "";
   if (report.findings.length > 0) {
-    const rows = [["SEVERITY", "RULE", "FUNCTION", "VARIABLE", "MESSAGE"], ...report.findings.map((f) => [f.severity.toUpperCase(), f.ruleId, where(f), f.variable ?? "-", f.message])];
+    const account = byAccount(report);
+    const head = account ? ["SEVERITY", "RULE", "ACCOUNT", "FUNCTION", "VARIABLE", "MESSAGE"] : ["SEVERITY", "RULE", "FUNCTION", "VARIABLE", "MESSAGE"];
+    const cells = (f: Finding) => [f.severity.toUpperCase(), f.ruleId, ...(account ? [f.account ?? "-"] : []), where(f), f.variable ?? "-", f.message];
+    const rows = [head, ...report.findings.map(cells)];
     const lines = pad(rows);
     out += `${lines[0]}\n`;
     report.findings.forEach((f, i) => (out += `${paint(f.severity, lines[i + 1] ?? "")}\n`));
@@ -42,6 +63,8 @@ export function renderTable(report: AuditReport, options: { color?: boolean } = 
   out += `${summaryLine(report)}\n`;
   for (const k of report.summary.keysNotChecked) out += `warning: at-rest key ${k.key} not checked: ${k.reason}\n`;
   for (const n of report.summary.notScanned) out += `warning: not scanned: ${n.functionArn}: ${n.reason}\n`;
+  for (const n of report.summary.notAudited ?? []) out += `warning: NOT AUDITED: ${n.account}${n.region ? ` ${n.region}` : " (whole account)"}: ${n.reason}\n`;
+  for (const line of hubLines(report)) out += `${line}\n`;
   if (report.summary.failed) out += `failing: findings at or above --fail-on ${report.options.failOn} remain\n`;
   return out;
 }
@@ -66,6 +89,10 @@ export function renderMarkdown(report: AuditReport): string {
   for (const sev of ["critical", "high", "medium", "low"] as const) out += `| ${sev} | ${s.findingsBySeverity[sev]} |\n`;
   out += `\n| region | functions scanned |\n|---|---|\n`;
   for (const [region, n] of Object.entries(s.functionsPerRegion)) out += `| ${md(region)} | ${n} |\n`;
+  if (s.functionsPerAccount) {
+    out += `\n| account | functions scanned |\n|---|---|\n`;
+    for (const [account, n] of Object.entries(s.functionsPerAccount)) out += `| ${md(account)} | ${n} |\n`;
+  }
   out += `\nAt-rest keys: ${s.keyChecks}${s.keyChecks === "checked" ? ` (${s.keysChecked} distinct)` : ""}. Duration: ${s.durationMs} ms. ` +
     `Fail on: ${report.options.failOn}${s.failed ? " — **failing**" : ""}.\n`;
   for (const k of s.keysNotChecked) out += `\n> at-rest key ${md(k.key)} not checked: ${md(k.reason)}\n`;
@@ -73,15 +100,24 @@ export function renderMarkdown(report: AuditReport): string {
     out += "\n## Not scanned\n\nTheir variables could not be read, so they are not known to be clean.\n\n| function | reason |\n|---|---|\n";
     for (const n of s.notScanned) out += `| ${md(n.functionArn)} | ${md(n.reason)} |\n`;
   }
+  const missing = s.notAudited ?? [];
+  if (missing.length > 0) {
+    out += "\n## Not audited\n\nThese accounts and regions were not audited, so they are not known to be clean.\n\n| account | region | reason |\n|---|---|---|\n";
+    for (const n of missing) out += `| ${md(n.account)} | ${n.region ? md(n.region) : "(whole account)"} | ${md(n.reason)} |\n`;
+  }
+  if (report.securityHub) out += `\n## Security Hub\n\n${hubLines(report).map((l) => `- ${md(l)}`).join("\n")}\n`;
   if (report.findings.length > 0) {
-    out += "\n## Findings\n\n| severity | rule | function | variable | message | remediation |\n|---|---|---|---|---|---|\n";
+    const account = byAccount(report);
+    out += account
+      ? "\n## Findings\n\n| severity | rule | account | function | variable | message | remediation |\n|---|---|---|---|---|---|---|\n"
+      : "\n## Findings\n\n| severity | rule | function | variable | message | remediation |\n|---|---|---|---|---|---|\n";
     for (const f of report.findings) {
-      out += `| ${f.severity} | ${f.ruleId} | ${md(where(f))} | ${f.variable ? md(f.variable) : "–"} | ${md(f.message)} | ${f.remediation.replace(/\|/g, "\\|")} |\n`;
+      out += `| ${f.severity} | ${f.ruleId} | ${account ? `${md(f.account ?? "–")} | ` : ""}${md(where(f))} | ${f.variable ? md(f.variable) : "–"} | ${md(f.message)} | ${f.remediation.replace(/\|/g, "\\|")} |\n`;
     }
   }
   if (report.suppressed.length > 0) {
     out += "\n## Suppressed\n\n| rule | function | variable | by |\n|---|---|---|---|\n";
-    for (const f of report.suppressed) out += `| ${f.ruleId} | ${md(where(f))} | ${f.variable ? md(f.variable) : "–"} | ${md(f.suppressedBy)} |\n`;
+    for (const f of report.suppressed) out += `| ${f.ruleId} | ${md(`${f.account ? `${f.account}/` : ""}${where(f)}`)} | ${f.variable ? md(f.variable) : "–"} | ${md(f.suppressedBy)} |\n`;
   }
   return out;
 }
