@@ -88,7 +88,7 @@ export async function publishToSecurityHub(report: AuditReport, targets: readonl
   const url = report.tool.informationUri;
   const notAudited = report.summary.notAudited ?? [];
   const unread = new Set(report.summary.notScanned.map((n) => n.functionArn));
-  const suppressedIds = new Set(report.suppressed.flatMap((f) => [asffId(f, findingAccount(f)?.account ?? "")]));
+  const suppressedIds = new Set(report.suppressed.map((f) => asffId(f, findingAccount(f)?.account ?? "")));
   const result = { targets: 0, imported: 0, archived: 0, workflowNotResolved: [] as Array<SecurityHubResult["workflowNotResolved"][number]>, failed: [] as HubFailure[], notPublished: [] as Array<SecurityHubResult["notPublished"][number]> };
 
   await forEachLimit(targets, options.concurrency ?? 8, async ({ account, partition, region, hub }) => {
