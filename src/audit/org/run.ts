@@ -192,7 +192,12 @@ export async function auditOrg(req: OrgAuditRequest, clients: OrgClients): Promi
     org,
   });
   if (!req.securityHub) return report;
-  const targets: HubTarget[] = auditedUnits.map(({ account, region }) => ({
+  // Every account-region the run set out to audit: those not audited are reported as not published, not left out.
+  const attempted = [
+    ...auditedUnits,
+    ...notAudited.flatMap((n) => (n.region !== null ? [{ account: n.account, region: n.region }] : (fixedRegions ?? []).map((region) => ({ account: n.account, region })))),
+  ];
+  const targets: HubTarget[] = attempted.map(({ account, region }) => ({
     account,
     region,
     partition: caller.partition,
