@@ -98,3 +98,26 @@ export function oversizedEvent(item: Record<string, unknown>, ruleParameters: Re
 export function scheduledEvent(at = "2026-11-30T12:00:00.000Z", ruleParameters: Record<string, string> = {}) {
   return envelope({ awsAccountId: RULE_ACCOUNT, notificationCreationTime: at, messageType: "ScheduledNotification", recordVersion: "1.0" }, ruleParameters);
 }
+
+/** The same item as GetResourceConfigHistory returns it (API shape: `configuration` a JSON string, `accountId`, `arn`). */
+export function historyItem(item: Record<string, unknown>): Record<string, unknown> {
+  return {
+    version: item.configurationItemVersion,
+    accountId: item.awsAccountId,
+    configurationItemCaptureTime: item.configurationItemCaptureTime,
+    configurationItemStatus: item.configurationItemStatus,
+    configurationStateId: String(item.configurationStateId),
+    arn: item.ARN,
+    resourceType: item.resourceType,
+    resourceId: item.resourceId,
+    resourceName: item.resourceName,
+    awsRegion: item.awsRegion,
+    availabilityZone: item.availabilityZone,
+    resourceCreationTime: item.resourceCreationTime,
+    tags: item.tags,
+    relatedEvents: item.relatedEvents,
+    relationships: item.relationships,
+    configuration: JSON.stringify(item.configuration),
+    supplementaryConfiguration: item.supplementaryConfiguration,
+  };
+}

@@ -14,7 +14,7 @@ import { ANNOTATION_MAX } from "../../src/audit/config/evaluate.js";
 import { AUDIT_PERMISSIONS } from "../../src/audit/permissions.js";
 import { AwsError, InputError } from "../../src/core/errors.js";
 import { canary, expectNoCanary } from "../support/canary.js";
-import { RESULT_TOKEN, RULE_ACCOUNT, changeEvent, lambdaItem, oversizedEvent, scheduledEvent } from "../support/config-events.js";
+import { RESULT_TOKEN, RULE_ACCOUNT, changeEvent, historyItem, lambdaItem, oversizedEvent, scheduledEvent } from "../support/config-events.js";
 
 const config = mockClient(ConfigServiceClient);
 const lambda = mockClient(LambdaClient);
@@ -127,7 +127,7 @@ describe("Config rule: oversized, periodic, failures, caching", () => {
   it("an oversized notification fetches the item with GetResourceConfigHistory", async () => {
     const item = lambdaItem(cfg("huge", { PRIVATE_KEY_B64: "not-a-key", TOKEN: STRIPE }));
     config.on(GetResourceConfigHistoryCommand).resolves({
-      configurationItems: [{ ...(item as object), accountId: RULE_ACCOUNT, arn: item.ARN as string, configuration: JSON.stringify(item.configuration), configurationItemCaptureTime: new Date("2026-11-30T09:00:05.123Z") } as never],
+      configurationItems: [{ ...historyItem(item), configurationItemCaptureTime: new Date("2026-11-30T09:00:05.123Z") } as never],
     });
     await run(oversizedEvent(item));
     expect(config.commandCalls(GetResourceConfigHistoryCommand).map((c) => c.args[0].input)).toEqual([
