@@ -51,3 +51,18 @@ describe("sample IAM = the permission table", () => {
     expect(auditActions(["audit-org-member", "security-hub", "config-rule"]).some((a) => a === "kms:Decrypt")).toBe(false);
   });
 });
+
+describe("docs/audit.md IAM = the permission table", () => {
+  const doc = readFileSync("docs/audit.md", "utf8");
+  const blocks = [...doc.matchAll(/<!-- policy: ([a-z-]+) -->\s*```json\n([\s\S]*?)```/g)].map((m) => [m[1]!, m[2]!] as const);
+
+  it("documents the caller, member, Security Hub and Config rule policies", () => {
+    expect(blocks.map(([actor]) => actor).sort()).toEqual(["audit-org-caller", "audit-org-member", "config-rule", "security-hub"]);
+  });
+
+  it.each(["audit-org-caller", "audit-org-member", "config-rule", "security-hub"] as const)("the %s policy grants exactly the table's actions", (actor) => {
+    const json = JSON.parse(blocks.find(([a]) => a === actor)![1]) as { Statement: Array<{ Action: string | string[] }> };
+    const actions = json.Statement.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])).sort();
+    expect(actions).toEqual(auditActions([actor]));
+  });
+});
