@@ -48,7 +48,14 @@ export interface KeyChecker {
   readonly unchecked: () => Promise<Array<{ key: string; reason: string }>>;
 }
 
-/** The account in a KMS key ARN, or `undefined` for a bare id or alias. */
+/**
+ * The account in a KMS key ARN, or `undefined` for a bare id or alias.
+ *
+ * @example
+ * ```ts
+ * keyAccount("arn:aws:kms:eu-west-1:111122223333:key/k1"); // "111122223333"
+ * ```
+ */
 export function keyAccount(keyArn: string): string | undefined {
   return /^arn:aws[a-z-]*:kms:[a-z0-9-]+:(\d{12}):/.exec(keyArn)?.[1];
 }

@@ -79,7 +79,14 @@ export function fromHistory(h: ConfigurationItem): ConfigItem {
   };
 }
 
-/** The name to read the function by: its ARN when the item has one, else its name or id. */
+/**
+ * The name to read the function by: its ARN when the item has one, else its name or id.
+ *
+ * @example
+ * ```ts
+ * functionRef({ resourceType: "AWS::Lambda::Function", resourceId: "api" }); // "api"
+ * ```
+ */
 export function functionRef(item: ConfigItem): string {
   return str(item.ARN, obj(item.configuration)?.functionArn, item.resourceName, item.resourceId) ?? item.resourceId;
 }

@@ -31,7 +31,15 @@ export interface AssumeTarget {
   readonly externalId?: string | undefined;
 }
 
-/** One line on why AssumeRole failed. */
+/**
+ * One line on why AssumeRole failed, naming the role, the account and the likely cause.
+ *
+ * @example
+ * ```ts
+ * assumeFailure({ name: "AccessDenied" }, { roleArn, account: "444455556666" }).message;
+ * // "sts:AssumeRole into arn:aws:iam::444455556666:role/EnvsealAudit was refused (AccessDenied): the role does not exist …"
+ * ```
+ */
 export function assumeFailure(err: unknown, target: AssumeTarget): AwsError {
   const code = errorCode(err);
   const role = target.roleArn;

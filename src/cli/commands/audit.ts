@@ -40,7 +40,15 @@ export function defaultFormat(opts: Pick<AuditOptions, "out">, g: Pick<GlobalOpt
   return stdoutIsTTY ? "table" : "json";
 }
 
-/** Refuse flag combinations that cannot work, before any AWS call. Returns whether this is an organisation audit. */
+/**
+ * Refuse flag combinations that cannot work, before any AWS call. Returns whether this is an organisation audit.
+ *
+ * @example
+ * ```ts
+ * checkAuditFlags({ org: true, roleName: "EnvsealAudit", failOn: "high" }); // true
+ * checkAuditFlags({ roleName: "EnvsealAudit", failOn: "high" });            // throws InputError: needs --org or --accounts
+ * ```
+ */
 export function checkAuditFlags(opts: AuditOptions): boolean {
   const org = Boolean(opts.org) || opts.accounts !== undefined;
   const orgOnly = (["roleName", "externalId", "includeCurrent", "concurrency"] as const).filter((k) => opts[k] !== undefined);
