@@ -5,6 +5,7 @@
  * @module
  */
 import type { Emulator } from "../core/ciphertext.js";
+import { EnvsealError } from "../core/errors.js";
 import { assembleReport } from "./assemble.js";
 import type { AuditClients } from "./clients.js";
 import { publishToSecurityHub } from "./hub/publish.js";
@@ -107,7 +108,16 @@ export async function audit(req: AuditRequest, clients?: AuditClients): Promise<
   if (!req.securityHub) return report;
   const { identity, securityHub } = clients;
   if (!identity || !securityHub) throw new TypeError("audit: securityHub needs AuditClients with identity() and securityHub()");
-  const { account, partition } = await identity();
+  let caller;
+  try {
+    caller = await identity();
+  } catch (err) {
+    // Without the account there is no product to send to; the report is kept and says why nothing was published.
+    const reason = `the account could not be learned (${err instanceof EnvsealError ? err.message : "sts:GetCallerIdentity failed"})`;
+    const notPublished = regions.map((region) => ({ account: "unknown", region, reason }));
+    return { ...report, securityHub: { targets: 0, imported: 0, archived: 0, workflowNotResolved: [], failed: [], notPublished } };
+  }
+  const { account, partition } = caller;
   const targets = regions.map((region) => ({ account, partition, region, hub: () => securityHub(region) }));
   return { ...report, securityHub: await publishToSecurityHub(report, targets) };
 }

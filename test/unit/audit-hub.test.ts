@@ -19,7 +19,12 @@ import { fingerprintOf } from "../../src/audit/check.js";
 import { RULES } from "../../src/audit/rules.js";
 import type { AuditReport } from "../../src/audit/report.js";
 import type { Finding } from "../../src/audit/types.js";
-import { InputError } from "../../src/core/errors.js";
+import { AwsError, InputError } from "../../src/core/errors.js";
+import { LambdaClient, ListFunctionsCommand } from "@aws-sdk/client-lambda";
+import { KMSClient } from "@aws-sdk/client-kms";
+import { AccountClient } from "@aws-sdk/client-account";
+import { audit } from "../../src/audit/run.js";
+import type { AuditClients } from "../../src/audit/clients.js";
 
 const hubMock = mockClient(SecurityHubClient);
 beforeEach(() => hubMock.reset());
@@ -219,5 +224,40 @@ describe("publishing to Security Hub (aws-sdk-client-mock)", () => {
     const partly = await publishToSecurityHub(reportOf([]), [target], { now, sleep: noSleep });
     expect(partly.archived).toBe(1);
     expect(partly.workflowNotResolved).toEqual([{ account: ACCOUNT, region: "us-east-1", count: 1, reason: "securityhub:BatchUpdateFindings failed (AccessDeniedException)" }]);
+  });
+});
+
+describe("audit({ securityHub }) in one account", () => {
+  const lambdaMock = mockClient(LambdaClient);
+  const creds = { accessKeyId: "A", secretAccessKey: "B" };
+  const clients = (identity: () => Promise<{ account: string; partition: string }>): AuditClients => ({
+    lambda: (region) => new LambdaClient({ region, credentials: creds }),
+    kms: (region) => new KMSClient({ region, credentials: creds }),
+    account: () => new AccountClient({ region: "us-east-1", credentials: creds }),
+    defaultRegion: async () => "us-east-1",
+    securityHub: (region) => new SecurityHubClient({ region, credentials: creds }),
+    identity,
+  });
+  beforeEach(() => {
+    lambdaMock.reset();
+    lambdaMock.on(ListFunctionsCommand).resolves({ Functions: [{ FunctionName: "api", FunctionArn: arn("api"), Version: "$LATEST", Environment: { Variables: { STRIPE_KEY: `sk_live_${"4eC39HqLyjWDarjtT1zdp7dc"}` } } }] });
+  });
+
+  it("imports into the caller's account and region", async () => {
+    hubMock.on(GetFindingsCommand).resolves({ Findings: [] });
+    hubMock.on(BatchImportFindingsCommand).resolves({ SuccessCount: 2, FailedCount: 0, FailedFindings: [] });
+    const report = await audit({ regions: ["us-east-1"], securityHub: true }, clients(async () => ({ account: ACCOUNT, partition: "aws" })));
+    expect(imported()[0]!.map((f) => [f.ProductArn, f.GeneratorId]).sort()).toEqual([
+      [PRODUCT, "envseal/ES001"],
+      [PRODUCT, "envseal/ES004"],
+    ]);
+    expect(report.securityHub).toMatchObject({ targets: 1, imported: 2, failed: [], notPublished: [] });
+  });
+
+  it("keeps the report and says why nothing was published when the account cannot be learned", async () => {
+    const report = await audit({ regions: ["us-east-1"], securityHub: true }, clients(async () => Promise.reject(new AwsError("sts:GetCallerIdentity: network error (ECONNREFUSED)", { code: "ECONNREFUSED", operation: "sts:GetCallerIdentity" }))));
+    expect(report.findings.length).toBeGreaterThan(0);
+    expect(report.securityHub!.notPublished).toEqual([{ account: "unknown", region: "us-east-1", reason: "the account could not be learned (sts:GetCallerIdentity: network error (ECONNREFUSED))" }]);
+    expect(hubMock.calls()).toHaveLength(0);
   });
 });
