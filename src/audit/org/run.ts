@@ -24,8 +24,18 @@ import { assumeRoleSession } from "./assume.js";
 import type { OrgClients } from "./clients.js";
 import { notAuditedReason } from "./reasons.js";
 
-/** Account-regions audited in parallel unless `--concurrency` says otherwise. */
-export const DEFAULT_ORG_CONCURRENCY = 16;
+/**
+ * Account-regions audited in parallel unless `--concurrency` says otherwise. One process checks a few thousand
+ * functions a second (detection and the SDK's work run on one thread), about what five or six account-regions of a
+ * hundred functions send at their full quota; eight keeps that thread busy while each account-region paces itself, and
+ * bounds the clients, sockets and pages held at once.
+ *
+ * @example
+ * ```ts
+ * await auditOrg({ regions: "all", org: { roleName: "EnvsealAudit", concurrency: DEFAULT_ORG_CONCURRENCY * 2 } }, clients);
+ * ```
+ */
+export const DEFAULT_ORG_CONCURRENCY = 8;
 
 /** How to reach the accounts. */
 export interface OrgOptions {
