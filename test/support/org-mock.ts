@@ -110,14 +110,12 @@ export function fn(account: string, region: string, name: string, variables: Rec
 }
 
 /** OrgClients whose SDK clients the mocks answer, each signed as its account. */
-export function mockOrgClients(): OrgClients & { accountsOpened: number } {
+export function mockOrgClients(): OrgClients {
   const callerCreds = { accessKeyId: CALLER_KEY, secretAccessKey: "x" };
-  const out = {
-    accountsOpened: 0,
+  return {
     sts: () => new STSClient({ region: "us-east-1", credentials: callerCreds }),
     organizations: () => new OrganizationsClient({ region: "us-east-1", credentials: callerCreds }),
     forAccount: (credentials: AwsCredentialsProvider | undefined): AuditClients => {
-      out.accountsOpened++;
       const creds = credentials ?? (async () => callerCreds);
       return {
         lambda: (region) => new LambdaClient({ region, credentials: creds }),
@@ -130,5 +128,4 @@ export function mockOrgClients(): OrgClients & { accountsOpened: number } {
     defaultRegion: async () => "us-east-1",
     close: () => undefined,
   };
-  return out;
 }
