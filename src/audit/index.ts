@@ -27,6 +27,6 @@ export { RateLimiter, rateLimited, LAMBDA_CONTROL_PLANE_RPS, type Timer } from "
 export { parseIgnores, loadBaseline, applySuppressions, type IgnoreRule } from "./suppress.js";
 export { RULES, RULE_LIST, isRuleId, type RuleInfo } from "./rules.js";
 export { REPORT_SCHEMA_VERSION, summaryLine, failsOn, countBySeverity, compareFindings, type AuditReport, type AuditSummary } from "./report.js";
-export { REPORT_FORMATS, renderReport, writeReportFile, renderSarif, renderJson, renderMarkdown, renderTable, type ReportFormat } from "./format/index.js";
+export { REPORT_FORMATS, renderReport, renderReportChunks, writeReportFile, renderSarif, renderJson, renderJsonChunks, renderMarkdown, renderTable, renderAsff, type ReportFormat } from "./format/index.js";
 export { progressBar, type ProgressBar, type ProgressStream } from "./progress.js";
 export * from "./types.js";

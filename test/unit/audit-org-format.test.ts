@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import AjvModule from "ajv";
 import addFormatsModule from "ajv-formats";
 import { auditOrg } from "../../src/audit/org/run.js";
-import { REPORT_FORMATS, renderReport } from "../../src/audit/format/index.js";
+import { REPORT_FORMATS, renderJsonChunks, renderReport } from "../../src/audit/format/index.js";
 import { summaryLine, type AuditReport } from "../../src/audit/report.js";
 import { canary, expectNoCanary } from "../support/canary.js";
 import { fn, mockOrgClients, serveOrg } from "../support/org-mock.js";
@@ -98,5 +98,15 @@ describe("org report formats", () => {
   it("no format holds a value, not even of the account that was not audited", () => {
     const texts = Object.fromEntries(REPORT_FORMATS.map((f) => [f, renderReport(report, f)]));
     expectNoCanary([pw, hidden], texts);
+  });
+
+  it("the JSON written in pieces is exactly the JSON report, however many findings", () => {
+    const many = { ...report, findings: Array.from({ length: 601 }, (_, i) => ({ ...report.findings[i % report.findings.length]!, functionName: `fn-${i}` })) };
+    const suppressed = { ...report, suppressed: report.findings.map((f) => ({ ...f, suppressedBy: "baseline" })), findings: [] };
+    for (const r of [report, many, suppressed]) {
+      const pieces = [...renderJsonChunks(r)];
+      expect(pieces.join("")).toBe(renderReport(r, "json"));
+    }
+    expect([...renderJsonChunks(many)].length).toBeGreaterThan(5);
   });
 });

@@ -126,3 +126,37 @@ export function renderMarkdown(report: AuditReport): string {
 export function renderJson(report: AuditReport): string {
   return `${JSON.stringify(report, null, 2)}\n`;
 }
+
+/** Findings per chunk of {@link renderJsonChunks}. */
+const FINDINGS_PER_CHUNK = 250;
+
+/**
+ * The same text as {@link renderJson}, in pieces of at most 250 findings, so a report of tens of thousands of findings
+ * (an organisation) is written without ever holding its whole text — twice, as a string and as bytes — in memory.
+ *
+ * @example
+ * ```ts
+ * for (const piece of renderJsonChunks(report)) await fh.write(piece);
+ * ```
+ */
+export function* renderJsonChunks(report: AuditReport): Generator<string> {
+  const entries = Object.entries(report).filter(([, v]) => v !== undefined);
+  const indent = (text: string, by: string) => text.replace(/\n/g, `\n${by}`);
+  yield "{\n";
+  for (const [i, [key, value]] of entries.entries()) {
+    const comma = i < entries.length - 1 ? "," : "";
+    if ((key === "findings" || key === "suppressed") && Array.isArray(value) && value.length > 0) {
+      yield `  ${JSON.stringify(key)}: [\n`;
+      for (let j = 0; j < value.length; j += FINDINGS_PER_CHUNK) {
+        yield value
+          .slice(j, j + FINDINGS_PER_CHUNK)
+          .map((f, k) => `    ${indent(JSON.stringify(f, null, 2), "    ")}${j + k < value.length - 1 ? "," : ""}\n`)
+          .join("");
+      }
+      yield `  ]${comma}\n`;
+    } else {
+      yield `  ${JSON.stringify(key)}: ${indent(JSON.stringify(value, null, 2), "  ")}${comma}\n`;
+    }
+  }
+  yield "}\n";
+}

@@ -1,5 +1,5 @@
 import { Command, Option } from "commander";
-import { REPORT_FORMATS, renderReport, writeReportFile, type ReportFormat } from "../../audit/format/index.js";
+import { REPORT_FORMATS, renderReportChunks, writeReportFile, type ReportFormat } from "../../audit/format/index.js";
 import { summaryLine, type AuditReport } from "../../audit/report.js";
 import type { FailOn } from "../../audit/types.js";
 import { emulatorFrom } from "../../core/ciphertext.js";
@@ -152,12 +152,12 @@ export function makeAuditCommand(ctx: CliContext): Command {
         bar?.stop();
       }
       const format = opts.format ?? defaultFormat(opts, g, Boolean(ctx.io.stdout.isTTY));
-      const text = renderReport(report, format, { color: g.color && !opts.out });
+      const pieces = renderReportChunks(report, format, { color: g.color && !opts.out });
       if (opts.out) {
-        await writeReportFile(opts.out, text, { force: Boolean(opts.force) });
+        await writeReportFile(opts.out, pieces, { force: Boolean(opts.force) });
         if (!g.quiet) ctx.output.out(`${summaryLine(report)}; ${format} report written to ${opts.out}\n`);
       } else {
-        ctx.output.out(text);
+        for (const piece of pieces) ctx.output.out(piece);
       }
       // Machine formats and files carry "not audited" inside; say it on stderr too, so it is never missed.
       const missing = report.summary.notAudited ?? [];
