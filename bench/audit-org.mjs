@@ -22,6 +22,7 @@ const KEYS_PER_ACCOUNT_REGION = 1;
 const ROLE = "EnvsealAudit";
 
 const accountId = (i) => String(200000000000 + i);
+const fmtS = (ms) => (Number.isFinite(ms) ? `${(ms / 1000).toFixed(2)} s` : "n/a");
 
 /**
  * The functions of one account-region: the P4 mix of values; every other function protected at rest by the
@@ -85,6 +86,7 @@ async function runOnce({ accounts, perAccountRegion, regions, concurrency, rttMs
     return {
       wallMs: r.wallMs,
       rssMb: r.rssKb / 1024,
+      cpuMs: r.cpuMs,
       notAudited: report.summary.notAudited.length,
       functions: report.summary.functionsScanned,
       findings: report.summary.findingsTotal,
@@ -138,7 +140,7 @@ export default async function run({
           median: median(walls),
           p90: quantile(walls, 0.9),
           vsFloor: median(walls) / floorMs,
-          calls: `AssumeRole ${last.assumeTotal} for ${accounts} accounts (max ${last.assumeMax}/account); DescribeKey ${last.describeKey} for ${last.distinctKeys} distinct keys; throttled ${Math.max(...full.map((x) => x.throttled))}; not audited ${last.notAudited}; ${last.functions} functions, ${last.findings} findings`,
+          calls: `CLI CPU ${fmtS(median(full.map((x) => x.cpuMs ?? NaN)))} (B ${fmtS(median(base.map((x) => x.cpuMs ?? NaN)))}); AssumeRole ${last.assumeTotal} for ${accounts} accounts (max ${last.assumeMax}/account); DescribeKey ${last.describeKey} for ${last.distinctKeys} distinct keys; throttled ${Math.max(...full.map((x) => x.throttled))}; not audited ${last.notAudited}; ${last.functions} functions, ${last.findings} findings`,
           tls: last.handshakes,
           rssMb: Math.max(...full.map((x) => x.rssMb)),
         },

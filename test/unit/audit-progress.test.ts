@@ -17,7 +17,8 @@ describe("progress bar", () => {
 
   it("for an organisation: accounts done of all, functions scanned and findings so far", () => {
     let written = "";
-    const bar = progressBar({ isTTY: true, columns: 160, write: (s: string) => ((written += s), true) })!;
+    const stream = { isTTY: true, columns: 160, write: (s: string) => ((written += s), true) };
+    const bar = progressBar(stream)!;
     bar.update({ functionsListed: 0, functionsScanned: 0, regionsDone: 0, regionsTotal: 400, findings: 0, accountsDone: 0, accountsTotal: 200 });
     bar.update({ functionsListed: 5100, functionsScanned: 5000, regionsDone: 50, regionsTotal: 400, findings: 17, accountsDone: 25, accountsTotal: 200 });
     bar.stop();
