@@ -107,7 +107,7 @@ export default async function run({
   samples = Number(process.env.BENCH_ORG_SAMPLES ?? 3),
   accounts = Number(process.env.BENCH_ORG_ACCOUNTS ?? 200),
   perAccountRegion = Number(process.env.BENCH_ORG_FUNCTIONS ?? 100),
-  concurrency = Number(process.env.BENCH_ORG_CONCURRENCY ?? 8),
+  concurrency = Number(process.env.BENCH_ORG_CONCURRENCY ?? 6),
   rttMs = Number(process.env.BENCH_RTT_MS ?? 10),
   serviceMs = Number(process.env.BENCH_SERVICE_MS ?? 2),
 } = {}) {

@@ -25,17 +25,17 @@ import type { OrgClients } from "./clients.js";
 import { notAuditedReason } from "./reasons.js";
 
 /**
- * Account-regions audited in parallel unless `--concurrency` says otherwise. One process checks a few thousand
- * functions a second (detection and the SDK's work run on one thread), about what five or six account-regions of a
- * hundred functions send at their full quota; eight keeps that thread busy while each account-region paces itself, and
- * bounds the clients, sockets and pages held at once.
+ * Account-regions audited in parallel unless `--concurrency` says otherwise. An account-region listing at its full
+ * quota (15 pages of 50 functions a second) keeps about a sixth of the auditing thread busy (detection and the SDK's
+ * work run on one thread; measured in bench/audit-org.mjs), whatever its size, so six of them saturate it: more would
+ * only queue work, and hold more clients, sockets and pages at once.
  *
  * @example
  * ```ts
  * await auditOrg({ regions: "all", org: { roleName: "EnvsealAudit", concurrency: DEFAULT_ORG_CONCURRENCY * 2 } }, clients);
  * ```
  */
-export const DEFAULT_ORG_CONCURRENCY = 8;
+export const DEFAULT_ORG_CONCURRENCY = 6;
 
 /** How to reach the accounts. */
 export interface OrgOptions {

@@ -97,7 +97,7 @@ export function makeAuditCommand(ctx: CliContext): Command {
     .option("--role-name <name>", "with --org / --accounts: the role to assume in each account (session name envseal-audit)")
     .option("--external-id <id>", "with --org / --accounts: the external id the member roles' trust policy requires")
     .option("--include-current", "with --org / --accounts: also audit the current account, with the caller's own credentials")
-    .option("--concurrency <n>", "with --org / --accounts: account-regions audited in parallel (default 8)", positiveInt("--concurrency"))
+    .option("--concurrency <n>", "with --org / --accounts: account-regions audited in parallel (default 6)", positiveInt("--concurrency"))
     .option("--security-hub", "send the findings to Security Hub (BatchImportFindings) and archive the ones that are gone")
     .addOption(new Option("--format <format>", "report format (default: table on a TTY, else JSON)").choices([...REPORT_FORMATS]))
     .option("--out <file>", "write the report to a new file (mode 0600, links not followed) and print a one-line summary")
