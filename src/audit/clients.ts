@@ -31,9 +31,17 @@ export interface AuditClients {
   /** The configured region (`--region`, `AWS_REGION`, the profile's). */
   defaultRegion(): Promise<string | undefined>;
   /** Security Hub client of `region` (`--security-hub`). Needed only to publish. */
-  securityHub?(region: string): SecurityHubClient;
+  securityHub?(region: string): SecurityHubSender;
   /** The account and partition these clients act in (STS GetCallerIdentity). Needed only to publish. */
   identity?(): Promise<CallerIdentity>;
+}
+
+/**
+ * A Security Hub client, typed by shape so the library's declarations need no `@aws-sdk/client-securityhub` (an
+ * optional dependency of the library's users); {@link auditClients} returns the SDK's `SecurityHubClient`.
+ */
+export interface SecurityHubSender {
+  send(command: never, options?: never): Promise<unknown>;
 }
 
 /** Who the clients act as. */

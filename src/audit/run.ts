@@ -4,6 +4,7 @@
  * scheduled handler decide what to do with the result. `audit --org` is {@link auditOrg} (`org/run.ts`).
  * @module
  */
+import type { SecurityHubClient } from "@aws-sdk/client-securityhub";
 import type { Emulator } from "../core/ciphertext.js";
 import { EnvsealError } from "../core/errors.js";
 import { createRoleAccess } from "./access.js";
@@ -161,6 +162,6 @@ export async function audit(req: AuditRequest, clients?: AuditClients): Promise<
     return { ...report, securityHub: { targets: 0, imported: 0, archived: 0, workflowNotResolved: [], failed: [], notPublished } };
   }
   const { account, partition } = caller;
-  const targets = regions.map((region) => ({ account, partition, region, hub: () => securityHub(region) }));
+  const targets = regions.map((region) => ({ account, partition, region, hub: () => securityHub(region) as SecurityHubClient }));
   return { ...report, securityHub: await publishToSecurityHub(report, targets) };
 }

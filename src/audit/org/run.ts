@@ -7,6 +7,7 @@
  * most `concurrency` accounts' clients at a time.
  * @module
  */
+import type { SecurityHubClient } from "@aws-sdk/client-securityhub";
 import { InputError } from "../../core/errors.js";
 import type { AwsCredentialsProvider } from "../../transport/clients.js";
 import { assembleReport } from "../assemble.js";
@@ -214,7 +215,7 @@ export async function auditOrg(req: OrgAuditRequest, clients: OrgClients): Promi
     hub: () => {
       const c = clientsOf(sessions.get(account)!);
       if (!c.securityHub) throw new TypeError("auditOrg: securityHub needs AuditClients with securityHub()");
-      return c.securityHub(region);
+      return c.securityHub(region) as SecurityHubClient;
     },
   }));
   const securityHub = await publishToSecurityHub(report, targets, { concurrency });
