@@ -87,11 +87,12 @@ const configs: Options[] = [
     esbuildOptions: chunksApart,
   },
   {
-    // Deployable handlers (scheduled audit, reference handler), ESM, built for the repository and not published.
+    // Deployable handlers (scheduled audit, AWS Config rule, reference handler), ESM, built for the repository and not published.
     // Everything but the AWS SDK (which Lambda's Node.js runtimes ship) is bundled in, so dist/handlers/*.js deploy as
     // they are.
     entry: present({
       "handlers/audit": "handlers/audit.ts",
+      "handlers/config-rule": "handlers/config-rule.ts",
       "handlers/reference": "handlers/reference.ts",
     }),
     format: ["esm"],

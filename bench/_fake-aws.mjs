@@ -11,6 +11,10 @@
 // TooManyRequestsException above `lambdaRps` (15), KMS answers ThrottlingException above `kmsRps` (shared by the
 // cryptographic operations). Counters: calls per operation and region, throttled answers, TCP connections, TLS
 // handshakes (and resumed sessions).
+//
+// Organisations (`accounts`, `orgFunctions`): STS and Organizations from bench/_fake-org.mjs; every request is attributed
+// to the account whose session signed it, Lambda's buckets are per account and region (as AWS's quota is), and call
+// counters are keyed `op@region@account`.
 import { randomUUID } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer as createHttpsServer } from "node:https";
@@ -18,6 +22,7 @@ import { createServer as createTcpServer, connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fakeKmsCipher, throwawayCert } from "./_fake-crypto.mjs";
+import { accountOfKey, orgHandlers } from "./_fake-org.mjs";
 
 const ACCOUNT = "111122223333";
 
@@ -52,9 +57,11 @@ function delayedPipe(from, to, delayMs, firstExtraMs) {
 
 /**
  * Start the fake. Options: rttMs (10), serviceMs (2), lambdaRps (15 per region), kmsRps (per region, shared by the
- * cryptographic operations; default 5500), functions: { region: [FunctionConfiguration...] }.
+ * cryptographic operations; default 5500), functions: { region: [FunctionConfiguration...] } of the caller's account;
+ * for an organisation, accounts: [member account ids], orgFunctions(account, region) → [FunctionConfiguration...]
+ * (made on each ListFunctions, so 20,000 functions cost no memory here) and roleName (AssumeRole refuses others).
  */
-export async function startFakeAws({ rttMs = 10, serviceMs = 2, lambdaRps = 15, kmsRps = 5500, functions = {} } = {}) {
+export async function startFakeAws({ rttMs = 10, serviceMs = 2, lambdaRps = 15, kmsRps = 5500, functions = {}, accounts = [], orgFunctions = () => [], roleName } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "envseal-bench-aws-"));
   const { certFile, keyFile } = throwawayCert(dir);
   const { encrypt, encryptKmsShaped, decrypt } = fakeKmsCipher();
@@ -66,13 +73,16 @@ export async function startFakeAws({ rttMs = 10, serviceMs = 2, lambdaRps = 15, 
     if (!map.has(region)) map.set(region, bucket(rate));
     return map.get(region)();
   };
+  const org = orgHandlers({ accounts, callerAccount: ACCOUNT, roleName });
+  const members = new Set(accounts);
+  const describedKeys = new Set();
   const fns = new Map(); // `${region}/${name}` → configuration
   for (const [region, list] of Object.entries(functions)) for (const f of list) fns.set(`${region}/${f.FunctionName}`, f);
 
   const keyArn = (region, id) => `arn:aws:kms:${region}:${ACCOUNT}:key/${id}`;
 
-  const kms = (op, region, input, lean) => {
-    if (["Decrypt", "Encrypt", "GenerateDataKey", "ReEncrypt"].includes(op) && !take(kmsBuckets, region, kmsRps)) {
+  const kms = (op, region, input, lean, account = ACCOUNT) => {
+    if (["Decrypt", "Encrypt", "GenerateDataKey", "ReEncrypt"].includes(op) && !take(kmsBuckets, `${account}/${region}`, kmsRps)) {
       return [400, { __type: "ThrottlingException", message: "Rate exceeded" }, "ThrottlingException"];
     }
     const id = String(input.KeyId ?? "bench-key").split("/").at(-1);
@@ -85,6 +95,7 @@ export async function startFakeAws({ rttMs = 10, serviceMs = 2, lambdaRps = 15, 
       case "Encrypt":
         return [200, { KeyId: keyArn(region, id), CiphertextBlob: encrypt(Buffer.from(input.Plaintext, "base64"), input.EncryptionContext).toString("base64"), EncryptionAlgorithm: "SYMMETRIC_DEFAULT" }];
       case "DescribeKey":
+        describedKeys.add(String(input.KeyId));
         return [200, { KeyMetadata: { AWSAccountId: ACCOUNT, KeyId: id, Arn: keyArn(region, id), Enabled: true, KeyState: "Enabled", KeyManager: "CUSTOMER", KeyUsage: "ENCRYPT_DECRYPT", KeySpec: "SYMMETRIC_DEFAULT", CustomerMasterKeySpec: "SYMMETRIC_DEFAULT", Origin: "AWS_KMS", CreationDate: 1.7e9, Description: "" } }];
       case "GetKeyRotationStatus":
         return [200, { KeyRotationEnabled: true }];
@@ -93,12 +104,13 @@ export async function startFakeAws({ rttMs = 10, serviceMs = 2, lambdaRps = 15, 
     }
   };
 
-  const lambda = (method, path, query, region, input) => {
+  const lambda = (method, path, query, region, input, account = ACCOUNT) => {
     const listing = method === "GET" && /^\/2015-03-31\/functions\/?$/.test(path);
     const opName = listing ? "ListFunctions" : method === "GET" ? "GetFunctionConfiguration" : "UpdateFunctionConfiguration";
-    if (!take(lambdaBuckets, region, lambdaRps)) return [429, { Type: "User", message: "Rate exceeded" }, "TooManyRequestsException", opName];
+    // Lambda's quota is per account and region.
+    if (!take(lambdaBuckets, `${account}/${region}`, lambdaRps)) return [429, { Type: "User", message: "Rate exceeded" }, "TooManyRequestsException", opName];
     if (listing) {
-      const all = [...fns.entries()].filter(([k]) => k.startsWith(`${region}/`)).map(([, f]) => f);
+      const all = members.has(account) ? orgFunctions(account, region) : [...fns.entries()].filter(([k]) => k.startsWith(`${region}/`)).map(([, f]) => f);
       const start = Number(query.get("Marker") ?? 0);
       const size = Math.min(50, Number(query.get("MaxItems") ?? 50));
       const page = all.slice(start, start + size);
@@ -129,25 +141,37 @@ export async function startFakeAws({ rttMs = 10, serviceMs = 2, lambdaRps = 15, 
     const chunks = [];
     req.on("data", (c) => chunks.push(c));
     req.on("end", () => {
-      const region = /Credential=[^/]+\/\d{8}\/([^/]+)\//.exec(String(req.headers.authorization ?? ""))?.[1] ?? "unsigned";
+      const scope = /Credential=([^/]+)\/\d{8}\/([^/]+)\//.exec(String(req.headers.authorization ?? ""));
+      const region = scope?.[2] ?? "unsigned";
+      const account = accountOfKey(scope?.[1], ACCOUNT);
       const target = String(req.headers["x-amz-target"] ?? "");
       const url = new URL(req.url, "https://localhost");
+      const text = Buffer.concat(chunks).toString("utf8");
+      if (String(req.headers["content-type"] ?? "").startsWith("application/x-www-form-urlencoded")) {
+        const [st, body, type, sop] = org.sts(new URLSearchParams(text), account);
+        count(counters.calls, `${sop}@${region}@${account}`);
+        setTimeout(() => (res.writeHead(st, { "content-type": type, "content-length": Buffer.byteLength(body), "x-amzn-requestid": randomUUID() }), res.end(body)), serviceMs);
+        return;
+      }
       let status, out, errorType, op;
       try {
-        const input = JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}");
-        if (target.startsWith("TrentService.")) {
+        const input = JSON.parse(text || "{}");
+        if (target === "AWSOrganizationsV20161128.ListAccounts") {
+          op = "organizations:ListAccounts";
+          [status, out] = org.listAccounts(input);
+        } else if (target.startsWith("TrentService.")) {
           op = `kms:${target.slice("TrentService.".length)}`;
-          [status, out, errorType] = kms(target.slice("TrentService.".length), region, input, String(req.headers["user-agent"] ?? "").startsWith("envseal-runtime-lean"));
+          [status, out, errorType] = kms(target.slice("TrentService.".length), region, input, String(req.headers["user-agent"] ?? "").startsWith("envseal-runtime-lean"), account);
         } else {
           let lop;
-          [status, out, errorType, lop] = lambda(req.method, url.pathname, url.searchParams, region, input);
+          [status, out, errorType, lop] = lambda(req.method, url.pathname, url.searchParams, region, input, account);
           op = `lambda:${lop}`;
         }
       } catch {
         [status, out, op] = [400, { __type: "SerializationException", message: "" }, "invalid"];
       }
-      count(counters.calls, `${op}@${region}`);
-      if (status === 429 || errorType === "ThrottlingException") count(counters.throttled, `${op}@${region}`);
+      count(counters.calls, `${op}@${region}@${account}`);
+      if (status === 429 || errorType === "ThrottlingException") count(counters.throttled, `${op}@${region}@${account}`);
       setTimeout(() => {
         const body = JSON.stringify(out);
         const headers = { "content-type": target ? "application/x-amz-json-1.1" : "application/json", "x-amzn-requestid": randomUUID(), "content-length": Buffer.byteLength(body) };
@@ -183,6 +207,10 @@ export async function startFakeAws({ rttMs = 10, serviceMs = 2, lambdaRps = 15, 
     /** Total calls whose `op@region` key starts with `prefix` (e.g. "kms:Decrypt", "lambda:ListFunctions@us-east-1"). */
     calls: (prefix) => sum(counters.calls, prefix),
     throttled: (prefix = "") => sum(counters.throttled, prefix),
+    /** Distinct KeyIds DescribeKey was asked about. */
+    distinctKeysDescribed: () => describedKeys.size,
+    /** AssumeRole calls per target account. */
+    assumeRoleCalls: () => new Map(org.assumed),
     snapshot: () => JSON.parse(JSON.stringify(counters)),
     /** Seal like KMS Encrypt with the function-name context: base64. */
     seal: (plaintext, functionName) => encrypt(Buffer.from(plaintext, "utf8"), { LambdaFunctionName: functionName }).toString("base64"),

@@ -9,6 +9,9 @@
  * - `ENVSEAL_AUDIT_IGNORE`: comma-separated `RULE[:GLOB]` suppressions. Default: none.
  * - `ENVSEAL_AUDIT_FAIL_ON`: severity that makes the invocation fail (so a CloudWatch alarm on Errors fires), or
  *   `none`. Default: none.
+ * - `ENVSEAL_AUDIT_SECURITY_HUB`: `true` sends the findings to Security Hub (BatchImportFindings, in each audited
+ *   region) and archives the ones an earlier run sent that are gone; the invocation fails when findings are not taken.
+ *   Default: false.
  * - `ENVSEAL_EMULATOR`: `moto` takes moto's ciphertext blobs for sealed values (tests against moto only). Default: unset.
  *
  * Deploy with `samples/template-audit.yaml`.
@@ -39,6 +42,8 @@ export interface HandlerConfig {
   requireCmk: boolean;
   ignore: string[];
   failOn: FailOn;
+  /** Send findings to Security Hub and archive fixed ones. */
+  securityHub: boolean;
   /** KMS emulator whose blobs count as sealed (`ENVSEAL_EMULATOR`); undefined against AWS. */
   emulator?: Emulator | undefined;
 }
@@ -56,6 +61,7 @@ export function configFrom(env: Readonly<Record<string, string | undefined>>): H
     requireCmk: flag(env.ENVSEAL_AUDIT_REQUIRE_CMK),
     ignore: (env.ENVSEAL_AUDIT_IGNORE ?? "").split(",").map((s) => s.trim()).filter(Boolean),
     failOn,
+    securityHub: flag(env.ENVSEAL_AUDIT_SECURITY_HUB),
     emulator: emulatorFrom(env),
   };
 }
@@ -77,6 +83,7 @@ export async function runScheduledAudit(
       ignore: config.ignore,
       failOn: config.failOn,
       emulator: config.emulator,
+      securityHub: config.securityHub,
     },
     options.clients ?? auditClients({}),
   );
@@ -85,6 +92,13 @@ export async function runScheduledAudit(
   }
   const source = report.source.mode === "live" ? report.source.regions : [];
   log(JSON.stringify({ type: "envseal.audit.summary", generatedAt: report.generatedAt, regions: source, ...report.summary }));
+  const hub = report.securityHub;
+  if (hub) {
+    log(JSON.stringify({ type: "envseal.audit.securityhub", generatedAt: report.generatedAt, ...hub }));
+    if (hub.failed.length > 0 || (hub.targets === 0 && hub.notPublished.length > 0)) {
+      throw new Error(`envseal audit: Security Hub did not take ${hub.failed.length} findings (${hub.notPublished.length} regions not published)`);
+    }
+  }
   if (report.summary.failed) {
     throw new Error(`envseal audit: findings at or above ${config.failOn} remain (${report.summary.findingsTotal} findings)`);
   }

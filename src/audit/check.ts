@@ -50,16 +50,19 @@ function manifestEntriesOrEmpty(value: string | undefined): Map<string, WireVers
 export const NEAR_LIMIT_RATIO = 0.9;
 
 /**
- * Stable id of a finding: rule, function ARN and variable, hashed. The same problem gets the same fingerprint on
- * every run, so baselines and GitHub code scanning can match it.
+ * Stable id of a finding: rule, function ARN and variable (and the account, when the finding carries one), hashed.
+ * The same problem gets the same fingerprint on every run, so baselines and GitHub code scanning can match it; a
+ * finding without an account keeps the fingerprint it had before accounts existed.
  *
  * @example
  * ```ts
  * fingerprintOf("ES001", "arn:aws:lambda:us-east-1:123456789012:function:api", "DB_PASSWORD"); // 32 hex characters
+ * fingerprintOf("ES001", "arn:aws:lambda:us-east-1:123456789012:function:api", "DB_PASSWORD", "123456789012"); // another
  * ```
  */
-export function fingerprintOf(ruleId: RuleId, functionArn: string, variable: string | null): string {
-  return createHash("sha256").update(`${ruleId}\u0000${functionArn}\u0000${variable ?? ""}`).digest("hex").slice(0, 32);
+export function fingerprintOf(ruleId: RuleId, functionArn: string, variable: string | null, account?: string): string {
+  const scope = account === undefined ? "" : `\u0000${account}`;
+  return createHash("sha256").update(`${ruleId}\u0000${functionArn}\u0000${variable ?? ""}${scope}`).digest("hex").slice(0, 32);
 }
 
 function finding(fn: AuditedFunction, ruleId: RuleId, variable: string | null, message: string, severity?: Severity, hit?: SecretHit): Finding {
@@ -75,8 +78,9 @@ function finding(fn: AuditedFunction, ruleId: RuleId, variable: string | null, m
     variable,
     message,
     remediation: rule.remediation,
-    fingerprint: fingerprintOf(ruleId, fn.arn, variable),
+    fingerprint: fingerprintOf(ruleId, fn.arn, variable, fn.account),
     ...detection,
+    ...(fn.account !== undefined ? { account: fn.account } : {}),
   };
 }
 

@@ -3,11 +3,16 @@
  * quota and a KMS client; one Account client for `--regions all`. All under envseal's transport policy.
  * @module
  */
-import { AccountClient } from "@aws-sdk/client-account";
+import type { AccountClient } from "@aws-sdk/client-account";
 import type { KMSClient } from "@aws-sdk/client-kms";
 import type { LambdaClient } from "@aws-sdk/client-lambda";
 import type { IAMClient } from "@aws-sdk/client-iam";
-import { createIamClient, createKmsClient, createLambdaClient, createRequestHandler, resolveEndpoint, type AwsOptions } from "../transport/clients.js";
+import type { SecurityHubClient } from "@aws-sdk/client-securityhub";
+import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
+import { AwsError } from "../core/errors.js";
+import { createIamClient, createKmsClient, createLambdaClient, type AwsOptions } from "../transport/clients.js";
+import { mapCommonAwsError } from "../transport/errors.js";
+import { createAccountClient, createSecurityHubClient, createStsClient } from "../transport/service-clients.js";
 import { LAMBDA_CONTROL_PLANE_RPS, RateLimiter, rateLimited } from "./ratelimit.js";
 
 /** Attempts per call the auditor uses unless `--max-attempts` says otherwise: throttling must end in a retry, not a failure. */
@@ -25,10 +30,53 @@ export interface AuditClients {
   iam?(): IAMClient;
   /** The configured region (`--region`, `AWS_REGION`, the profile's). */
   defaultRegion(): Promise<string | undefined>;
+  /** Security Hub client of `region` (`--security-hub`). Needed only to publish. */
+  securityHub?(region: string): SecurityHubSender;
+  /** The account and partition these clients act in (STS GetCallerIdentity). Needed only to publish. */
+  identity?(): Promise<CallerIdentity>;
 }
 
 /**
- * Real clients from the CLI's AWS options, with `retryMode: "adaptive"` and {@link AUDIT_MAX_ATTEMPTS}.
+ * A Security Hub client, typed by shape so the library's declarations need no `@aws-sdk/client-securityhub` (an
+ * optional dependency of the library's users); {@link auditClients} returns the SDK's `SecurityHubClient`.
+ */
+export interface SecurityHubSender {
+  send(command: never, options?: never): Promise<unknown>;
+}
+
+/** Who the clients act as. */
+export interface CallerIdentity {
+  /** 12-digit account id. */
+  readonly account: string;
+  /** `aws`, `aws-cn` or `aws-us-gov`, from the caller's ARN. */
+  readonly partition: string;
+}
+
+/**
+ * The caller's account and partition: STS GetCallerIdentity (allowed to every identity, no IAM permission needed).
+ * Throws {@link AwsError} when STS cannot be reached or the credentials are refused.
+ *
+ * @example
+ * ```ts
+ * const { account } = await callerIdentity(createStsClient(opts)); // "123456789012"
+ * ```
+ */
+export async function callerIdentity(sts: { send(c: GetCallerIdentityCommand): Promise<{ Account?: string | undefined; Arn?: string | undefined }> }): Promise<CallerIdentity> {
+  try {
+    const out = await sts.send(new GetCallerIdentityCommand({}));
+    const account = out.Account ?? "";
+    if (!/^\d{12}$/.test(account)) throw new AwsError("sts:GetCallerIdentity returned no account id", { code: "NoAccount", operation: "sts:GetCallerIdentity" });
+    return { account, partition: /^arn:([a-z-]+):/.exec(out.Arn ?? "")?.[1] ?? "aws" };
+  } catch (err) {
+    if (err instanceof AwsError) throw err;
+    throw mapCommonAwsError(err, "sts:GetCallerIdentity");
+  }
+}
+
+/**
+ * Real clients from the CLI's AWS options, with `retryMode: "adaptive"` and {@link AUDIT_MAX_ATTEMPTS}. With
+ * `options.credentials` they sign as that identity (a member account's assumed role, for `audit --org`); with
+ * `options.handlerPool` they share sockets with every other client of the same service and region.
  *
  * @example
  * ```ts
@@ -41,6 +89,8 @@ export function auditClients(options: AwsOptions, rps = LAMBDA_CONTROL_PLANE_RPS
   const kmss = new Map<string, KMSClient>();
   let account: AccountClient | undefined;
   let iam: IAMClient | undefined;
+  const hubs = new Map<string, SecurityHubClient>();
+  let identity: Promise<CallerIdentity> | undefined;
   return {
     iam: () => (iam ??= createIamClient(opts)),
     lambda: (region) => {
@@ -53,21 +103,13 @@ export function auditClients(options: AwsOptions, rps = LAMBDA_CONTROL_PLANE_RPS
       if (!c) kmss.set(region, (c = createKmsClient(opts, region)));
       return c;
     },
-    account: () => {
-      if (!account) {
-        const endpoint = resolveEndpoint("account", opts);
-        account = new AccountClient({
-          // The Account API is global, served from us-east-1.
-          region: "us-east-1",
-          ...(opts.profile ? { profile: opts.profile } : {}),
-          ...(endpoint ? { endpoint } : {}),
-          maxAttempts: opts.maxAttempts ?? AUDIT_MAX_ATTEMPTS,
-          retryMode: "adaptive",
-          requestHandler: createRequestHandler(opts),
-        });
-      }
-      return account;
+    account: () => (account ??= createAccountClient(opts)),
+    securityHub: (region) => {
+      let c = hubs.get(region);
+      if (!c) hubs.set(region, (c = createSecurityHubClient(opts, region)));
+      return c;
     },
+    identity: () => (identity ??= callerIdentity(createStsClient(opts))),
     defaultRegion: async () => {
       if (opts.region) return opts.region;
       try {

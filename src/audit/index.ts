@@ -39,7 +39,17 @@ export {
 export { auditTemplates, type TemplateAuditOptions, type TemplateAuditResult, type TemplateFileSummary } from "./template/audit.js";
 export { templateArn, toAuditedFunction, TEMPLATE_REGION } from "./template/rules.js";
 export type { TemplateFunction, TemplateValue, UnknownValue } from "./template/types.js";
-export { REPORT_FORMATS, renderReport, writeReportFile, renderSarif, renderJson, renderMarkdown, renderTable, type ReportFormat } from "./format/index.js";
+export { REPORT_FORMATS, renderReport, renderReportChunks, writeReportFile, renderSarif, renderJson, renderJsonChunks, renderMarkdown, renderTable, renderAsff, type ReportFormat } from "./format/index.js";
 export { physicalLocation, pseudoPath } from "./format/sarif.js";
 export { progressBar, type ProgressBar, type ProgressStream } from "./progress.js";
 export * from "./types.js";
+export { auditOrg, DEFAULT_ORG_CONCURRENCY, type OrgAuditRequest, type OrgOptions } from "./org/run.js";
+export { orgClients, type OrgClients } from "./org/clients.js";
+export { parseAccounts, parseRoleName, parseExternalId, roleArn, listOrgAccounts } from "./org/accounts.js";
+export { assumeRoleSession, ROLE_SESSION_NAME, type AssumedSession } from "./org/assume.js";
+export { publishToSecurityHub, type HubTarget, type PublishOptions } from "./hub/publish.js";
+export { toAsff, asffId, productArn, findingAccount, ASFF_SCHEMA_VERSION } from "./hub/asff.js";
+export type { SecurityHubResult, HubFailure } from "./hub/types.js";
+export { evaluateConfigEvent, type RuleDeps, type RuleResult } from "./config/rule.js";
+export { AUDIT_PERMISSIONS, auditActions, type AuditActor, type AuditPermission } from "./permissions.js";
+export type { NotAudited, OrgReport } from "./report.js";

@@ -49,7 +49,20 @@ export interface KeyChecker {
 }
 
 /**
- * Build a cached key checker. `kmsFor(region)` gives the KMS client of the key's region.
+ * The account in a KMS key ARN, or `undefined` for a bare id or alias.
+ *
+ * @example
+ * ```ts
+ * keyAccount("arn:aws:kms:eu-west-1:111122223333:key/k1"); // "111122223333"
+ * ```
+ */
+export function keyAccount(keyArn: string): string | undefined {
+  return /^arn:aws[a-z-]*:kms:[a-z0-9-]+:(\d{12}):/.exec(keyArn)?.[1];
+}
+
+/**
+ * Build a cached key checker. `kmsFor(region, keyArn, account)` gives the KMS client to describe the key with: of the
+ * key's region, and in an org run of the account best placed to describe it (`account` is the function's).
  *
  * @example
  * ```ts
@@ -57,14 +70,16 @@ export interface KeyChecker {
  * await keys.lookup(fn.kmsKeyArn); // one DescribeKey (+ GetKeyRotationStatus) per distinct key
  * ```
  */
-export function createKeyChecker(kmsFor: (region: string) => KMSClient, defaultRegion: string): KeyChecker {
+export function createKeyChecker(kmsFor: (region: string, keyArn: string, account?: string) => KMSClient, defaultRegion: string): KeyChecker {
   const cache = new Map<string, Promise<KeyCheck>>();
   return {
-    lookup: (keyArn) => {
-      let p = cache.get(keyArn);
+    lookup: (keyArn, account) => {
+      // A full ARN names one key everywhere; a bare id is only unique within its account.
+      const id = keyAccount(keyArn) === undefined && account !== undefined ? `${account}/${keyArn}` : keyArn;
+      let p = cache.get(id);
       if (!p) {
-        p = checkKey(kmsFor(keyRegion(keyArn) ?? defaultRegion), keyArn);
-        cache.set(keyArn, p);
+        p = checkKey(kmsFor(keyRegion(keyArn) ?? defaultRegion, keyArn, account), keyArn);
+        cache.set(id, p);
       }
       return p;
     },

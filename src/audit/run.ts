@@ -1,19 +1,25 @@
 /**
- * `audit`: load functions (live, regions in parallel, offline, or from templates), run the rules, apply suppressions,
- * and return the report. It prints nothing and never exits; the CLI and the scheduled handler decide what to do with the result.
+ * `audit`: load functions (live, regions in parallel, offline, or from templates), run the rules, apply suppressions, and return the
+ * report; with `securityHub`, also send the findings to Security Hub. It prints nothing and never exits; the CLI and the
+ * scheduled handler decide what to do with the result. `audit --org` is {@link auditOrg} (`org/run.ts`).
  * @module
  */
-import type { FunctionConfiguration } from "@aws-sdk/client-lambda";
+import type { SecurityHubClient } from "@aws-sdk/client-securityhub";
 import type { Emulator } from "../core/ciphertext.js";
-import { checkFunction } from "./check.js";
+import { EnvsealError } from "../core/errors.js";
+import { createRoleAccess } from "./access.js";
+import { assembleReport } from "./assemble.js";
 import type { AuditClients } from "./clients.js";
-import { loadInputFile, toAudited } from "./input.js";
+import { publishToSecurityHub } from "./hub/publish.js";
+import { loadInputFile } from "./input.js";
 import { createKeyChecker, offlineKeys } from "./keys.js";
-import { createRoleAccess, type RoleAccessLookup } from "./access.js";
-import { listRegion, resolveRegions } from "./live.js";
-import { REPORT_SCHEMA_VERSION, compareFindings, countBySeverity, failsOn, type AuditReport, type NotScanned } from "./report.js";
-import { applySuppressions, loadBaseline, parseIgnores } from "./suppress.js";
-import type { AuditedFunction, FailOn, Finding, KeyLookup, SuppressedFinding } from "./types.js";
+import { resolveRegions } from "./live.js";
+import type { AuditReport } from "./report.js";
+import { Collector, scanRegion, type AuditProgress } from "./scan.js";
+import { loadBaseline, parseIgnores } from "./suppress.js";
+import type { FailOn } from "./types.js";
+
+export type { AuditProgress } from "./scan.js";
 
 /** What to audit and how to judge it. Defaults are stated on each field. */
 export interface AuditRequest {
@@ -45,17 +51,17 @@ export interface AuditRequest {
    * `ENVSEAL_EMULATOR`; only tests and local demos set it). Default: none — only real AWS KMS blobs count.
    */
   emulator?: Emulator | undefined;
+  /**
+   * Send the findings to Security Hub (BatchImportFindings) in each audited region, and archive the ones an earlier run
+   * sent that are gone. Live only. Default: false.
+   */
+  securityHub?: boolean | undefined;
   /** Called as work progresses (the CLI draws a progress bar from it). Default: none. */
   onProgress?: ((p: AuditProgress) => void) | undefined;
 }
 
-/** Progress of a run. */
-export interface AuditProgress {
-  readonly functionsListed: number;
-  readonly functionsScanned: number;
-  readonly regionsDone: number;
-  readonly regionsTotal: number;
-}
+/** Offline input is checked this many functions at a time (ListFunctions' page size). */
+const OFFLINE_PAGE = 50;
 
 /** Region used for offline input whose ARNs carry none. */
 const OFFLINE_FALLBACK_REGION = "unknown";
@@ -76,39 +82,12 @@ const OFFLINE_FALLBACK_REGION = "unknown";
  */
 export async function audit(req: AuditRequest, clients?: AuditClients): Promise<AuditReport> {
   const started = Date.now();
-  const generatedAt = new Date(started).toISOString();
-  const failOn = req.failOn ?? "high";
   const ignores = parseIgnores(req.ignore ?? []);
   const baseline = req.baseline ? await loadBaseline(req.baseline) : new Set<string>();
+  const collector = new Collector({ requireCmk: Boolean(req.requireCmk), emulator: req.emulator }, req.onProgress);
+  const progress = collector.progress;
+  const options = { allVersions: Boolean(req.allVersions), requireCmk: Boolean(req.requireCmk), failOn: req.failOn ?? "high", baseline: req.baseline ?? null };
 
-  const findings: Finding[] = [];
-  const inlineSuppressed: SuppressedFinding[] = [];
-  let templates: AuditReport["summary"]["templates"];
-  const perRegion: Record<string, number> = {};
-  const progress = { functionsListed: 0, functionsScanned: 0, regionsDone: 0, regionsTotal: 0 };
-  const report = () => req.onProgress?.({ ...progress });
-
-  const notScanned: NotScanned[] = [];
-  const scan = async (fn: AuditedFunction, keys: KeyLookup, access?: RoleAccessLookup) => {
-    const keyCheck = fn.kmsKeyArn ? await keys(fn.kmsKeyArn) : undefined;
-    // ES014 only for a key that exists and is enabled: otherwise ES005 already says the function cannot start.
-    const roleAccess = access && keyCheck?.status === "ok" ? await access.lookup(fn) : undefined;
-    findings.push(...(await checkFunction(fn, { keyCheck, roleAccess, requireCmk: Boolean(req.requireCmk), emulator: req.emulator })));
-    if (fn.environmentError) {
-      notScanned.push({
-        region: fn.region,
-        functionArn: fn.arn,
-        reason: `Environment.Error ${fn.environmentError.code}: the variables could not be read (kms:Decrypt on ${fn.kmsKeyArn ?? "aws/lambda"})`,
-      });
-    }
-    perRegion[fn.region] = (perRegion[fn.region] ?? 0) + 1;
-    progress.functionsScanned++;
-    report();
-  };
-
-  let source: AuditReport["source"];
-  let keysChecked = 0;
-  let keysNotChecked: Array<{ key: string; reason: string }> = [];
   if (req.templates !== undefined) {
     const { auditTemplates } = await import("./template/audit.js");
     const r = await auditTemplates(req.templates, {
@@ -117,78 +96,72 @@ export async function audit(req: AuditRequest, clients?: AuditClients): Promise<
       emulator: req.emulator,
       workers: req.templateWorkers,
     });
-    findings.push(...r.findings);
-    inlineSuppressed.push(...r.suppressed);
+    collector.findings.push(...r.findings);
     progress.functionsListed = progress.functionsScanned = r.functions;
-    if (r.functions > 0) perRegion.template = r.functions;
+    progress.findings = r.findings.length;
+    if (r.functions > 0) collector.perRegion.template = r.functions;
+    collector.report();
     const functionsPerFile = Object.fromEntries(r.files.map((f) => [f.file, f.functions]));
-    templates = { filesScanned: r.files.length, functionsPerFile, unknown: r.unknown };
-    source = { mode: "template", templates: [...req.templates] };
-  } else if (req.input !== undefined) {
+    return assembleReport(collector, {
+      started,
+      source: { mode: "template", templates: [...req.templates] },
+      options,
+      ignores,
+      baseline,
+      keysChecked: 0,
+      keysNotChecked: [],
+      inlineSuppressed: r.suppressed,
+      templates: { filesScanned: r.files.length, functionsPerFile, unknown: r.unknown },
+    });
+  }
+
+  if (req.input !== undefined) {
     const functions = await loadInputFile(req.input, OFFLINE_FALLBACK_REGION);
     progress.regionsTotal = new Set(functions.map((f) => f.region)).size;
     progress.functionsListed = functions.length;
-    report();
-    for (const fn of functions) await scan(fn, offlineKeys);
+    collector.report();
+    // A page at a time, as live: the functions of a page share their secretlint pass.
+    for (let i = 0; i < functions.length; i += OFFLINE_PAGE) await Promise.all(functions.slice(i, i + OFFLINE_PAGE).map((fn) => collector.scan(fn, offlineKeys)));
     progress.regionsDone = progress.regionsTotal;
-    report();
-    source = { mode: "offline", input: req.input };
-  } else {
-    if (!clients) throw new TypeError("audit: live mode needs AuditClients");
-    const regions = await resolveRegions(clients, req.regions);
-    for (const r of regions) perRegion[r] = 0;
-    progress.regionsTotal = regions.length;
-    report();
-    const fallback = regions[0] ?? OFFLINE_FALLBACK_REGION;
-    const keys = createKeyChecker((region) => clients.kms(region), fallback);
-    const access = createRoleAccess(clients, fallback);
-    await Promise.all(
-      regions.map(async (region) => {
-        await listRegion(clients, region, Boolean(req.allVersions), async (page: FunctionConfiguration[]) => {
-          progress.functionsListed += page.length;
-          report();
-          await Promise.all(page.map((cfg) => scan(toAudited(cfg, region), keys.lookup, access)));
-        });
-        progress.regionsDone++;
-        report();
-      }),
-    );
-    keysChecked = keys.size();
-    keysNotChecked = [...(await keys.unchecked()), ...(access?.unchecked() ?? [])];
-    source = { mode: "live", regions };
+    collector.report();
+    return assembleReport(collector, { started, source: { mode: "offline", input: req.input }, options, ignores, baseline, keysChecked: 0, keysNotChecked: [] });
   }
 
-  const { active, suppressed: flagged } = applySuppressions(findings.sort(compareFindings), ignores, baseline);
-  const suppressed = [...flagged, ...inlineSuppressed].sort(compareFindings);
-  const functionsPerRegion = Object.fromEntries(Object.entries(perRegion).sort(([a], [b]) => a.localeCompare(b)));
-  return {
-    schemaVersion: REPORT_SCHEMA_VERSION,
-    tool: { name: "envseal", informationUri: "https://www.npmjs.com/package/envseal" },
-    generatedAt,
-    source,
-    options: {
-      allVersions: Boolean(req.allVersions),
-      requireCmk: Boolean(req.requireCmk),
-      failOn,
-      ignore: ignores.map((i) => i.spec),
-      baseline: req.baseline ?? null,
-    },
-    summary: {
-      functionsScanned: progress.functionsScanned - notScanned.length,
-      functionsNotScanned: notScanned.length,
-      notScanned: notScanned.sort((a, b) => a.region.localeCompare(b.region) || a.functionArn.localeCompare(b.functionArn)),
-      functionsPerRegion,
-      findingsBySeverity: countBySeverity(active),
-      findingsTotal: active.length,
-      suppressedTotal: suppressed.length,
-      keyChecks: source.mode === "live" ? "checked" : "not checked",
-      keysChecked,
-      keysNotChecked,
-      durationMs: Date.now() - started,
-      failed: failsOn(active, failOn),
-      ...(templates ? { templates } : {}),
-    },
-    findings: active,
-    suppressed,
-  };
+  if (!clients) throw new TypeError("audit: live mode needs AuditClients");
+  const regions = await resolveRegions(clients, req.regions);
+  progress.regionsTotal = regions.length;
+  collector.report();
+  const keys = createKeyChecker((region) => clients.kms(region), regions[0] ?? OFFLINE_FALLBACK_REGION);
+  const access = createRoleAccess(clients, regions[0] ?? OFFLINE_FALLBACK_REGION);
+  await Promise.all(
+    regions.map(async (region) => {
+      await scanRegion(collector, clients, region, options.allVersions, keys.lookup, undefined, access);
+      progress.regionsDone++;
+      collector.report();
+    }),
+  );
+  const report = assembleReport(collector, {
+    started,
+    source: { mode: "live", regions },
+    options,
+    ignores,
+    baseline,
+    keysChecked: keys.size(),
+    keysNotChecked: [...(await keys.unchecked()), ...(access?.unchecked() ?? [])],
+  });
+  if (!req.securityHub) return report;
+  const { identity, securityHub } = clients;
+  if (!identity || !securityHub) throw new TypeError("audit: securityHub needs AuditClients with identity() and securityHub()");
+  let caller;
+  try {
+    caller = await identity();
+  } catch (err) {
+    // Without the account there is no product to send to; the report is kept and says why nothing was published.
+    const reason = `the account could not be learned (${err instanceof EnvsealError ? err.message : "sts:GetCallerIdentity failed"})`;
+    const notPublished = regions.map((region) => ({ account: "unknown", region, reason }));
+    return { ...report, securityHub: { targets: 0, imported: 0, archived: 0, workflowNotResolved: [], failed: [], notPublished } };
+  }
+  const { account, partition } = caller;
+  const targets = regions.map((region) => ({ account, partition, region, hub: () => securityHub(region) as SecurityHubClient }));
+  return { ...report, securityHub: await publishToSecurityHub(report, targets) };
 }

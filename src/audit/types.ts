@@ -101,6 +101,11 @@ export interface Finding {
   readonly confidence?: "high" | "medium";
   /** Template findings only: file, line and column of the value (or of the resource). Absent for live and offline audits. */
   readonly location?: FindingLocation;
+  /**
+   * The 12-digit AWS account of the function, set by `audit --org` (absent for a single-account audit, whose account is
+   * in the ARN). Part of the fingerprint only when present, so single-account fingerprints do not change.
+   */
+  readonly account?: string;
 }
 
 /** A finding that does not count, and why. */
@@ -113,6 +118,8 @@ export interface SuppressedFinding extends Finding {
 
 /** A function configuration as the rules see it (from ListFunctions, live or offline). */
 export interface AuditedFunction {
+  /** The function's account, set by `audit --org` (and carried into its findings). Default: absent. */
+  readonly account?: string | undefined;
   readonly region: string;
   readonly name: string;
   /** Qualified ARN for a published version, unqualified for `$LATEST`. */
@@ -150,5 +157,8 @@ export interface RoleKeyAccess {
   readonly fix?: string | undefined;
 }
 
-/** Looks up an at-rest key; the auditor calls it once per function, the implementation caches per key. */
-export type KeyLookup = (keyArn: string) => Promise<KeyCheck>;
+/**
+ * Looks up an at-rest key; the auditor calls it once per function, the implementation caches per key. `account` is the
+ * function's account in an org run (whose session may describe the key when its owner is not audited).
+ */
+export type KeyLookup = (keyArn: string, account?: string) => Promise<KeyCheck>;

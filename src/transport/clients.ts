@@ -35,9 +35,37 @@ export interface AwsOptions {
    * AWS's own endpoints must still verify). Default: `AWS_CA_BUNDLE` or Node's roots.
    */
   caBundle?: string;
+  /**
+   * Credentials to sign with instead of the SDK's chain (`audit --org` passes each member account's assumed-role
+   * session). Default: the SDK's chain (`--profile`, environment, instance role).
+   */
+  credentials?: AwsCredentialsProvider;
+  /**
+   * Request handlers shared by clients of the same service and region (`audit --org` builds clients per account; their
+   * requests go to the same endpoints, so they share sockets and TLS sessions). Default: one handler per client.
+   */
+  handlerPool?: HandlerPool;
 }
 
-const ENDPOINT_ENV: Record<string, string> = { kms: "AWS_ENDPOINT_URL_KMS", lambda: "AWS_ENDPOINT_URL_LAMBDA", iam: "AWS_ENDPOINT_URL_IAM" };
+/** Credentials as the SDK takes them (`AwsCredentialIdentity`). */
+export interface AwsCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken?: string;
+  readonly expiration?: Date;
+}
+
+/** Called by a client whenever it needs credentials; the SDK caches the result until shortly before `expiration`. */
+export type AwsCredentialsProvider = () => Promise<AwsCredentials>;
+
+/** Environment variables naming one service's endpoint (the SDK's own names), beside `AWS_ENDPOINT_URL`. */
+const ENDPOINT_ENV: Record<string, string> = {
+  kms: "AWS_ENDPOINT_URL_KMS",
+  lambda: "AWS_ENDPOINT_URL_LAMBDA",
+  config: "AWS_ENDPOINT_URL_CONFIG_SERVICE",
+  securityhub: "AWS_ENDPOINT_URL_SECURITYHUB",
+  iam: "AWS_ENDPOINT_URL_IAM",
+};
 
 /** The endpoint a service's client will use, checked against the transport policy; undefined means AWS's. */
 export function resolveEndpoint(service: "kms" | "lambda" | string, options: AwsOptions): string | undefined {
@@ -110,12 +138,56 @@ export function createRequestHandler(options: AwsOptions): NodeHttpHandler {
   });
 }
 
+/** Request handlers shared per key (service and region); see {@link AwsOptions.handlerPool}. */
+export interface HandlerPool {
+  /** The handler for `key`, made on first use. */
+  get(key: string): NodeHttpHandler;
+  /** Close every handler's sockets. */
+  destroy(): void;
+}
+
+/**
+ * A pool of request handlers under the transport policy, one per key.
+ *
+ * @example
+ * ```ts
+ * const pool = createHandlerPool(opts);
+ * const a = createLambdaClient({ ...opts, handlerPool: pool, credentials: accountA }, "us-east-1");
+ * const b = createLambdaClient({ ...opts, handlerPool: pool, credentials: accountB }, "us-east-1"); // same sockets
+ * pool.destroy();
+ * ```
+ */
+export function createHandlerPool(options: AwsOptions): HandlerPool {
+  const handlers = new Map<string, NodeHttpHandler>();
+  return {
+    get: (key) => {
+      let h = handlers.get(key);
+      if (!h) handlers.set(key, (h = createRequestHandler(options)));
+      return h;
+    },
+    destroy: () => {
+      for (const h of handlers.values()) h.destroy();
+      handlers.clear();
+    },
+  };
+}
+
 /** True when FIPS endpoints are asked for: `--fips`, else `AWS_USE_FIPS_ENDPOINT=true`. */
 export function fipsRequested(options: AwsOptions): boolean {
   return options.fips ?? /^true$/i.test(process.env.AWS_USE_FIPS_ENDPOINT ?? "");
 }
 
-function baseConfig(service: string, options: AwsOptions, region?: string) {
+/**
+ * The configuration every envseal client is built from: endpoint (checked against the transport policy), FIPS,
+ * credentials, retries and the policy's request handler. Service modules beside this one (`service-clients.ts`) use it
+ * for the clients only some commands need, so loading this module does not load their SDK packages.
+ *
+ * @example
+ * ```ts
+ * const sts = new STSClient(clientConfig("sts", opts, "us-east-1"));
+ * ```
+ */
+export function clientConfig(service: string, options: AwsOptions, region?: string) {
   const endpoint = resolveEndpoint(service, options);
   const fips = fipsRequested(options);
   if (fips && endpoint) {
@@ -129,20 +201,39 @@ function baseConfig(service: string, options: AwsOptions, region?: string) {
     ...(options.profile ? { profile: options.profile } : {}),
     ...(endpoint ? { endpoint } : {}),
     ...(fips ? { useFipsEndpoint: true } : {}),
+    ...(options.credentials ? { credentials: options.credentials } : {}),
     maxAttempts: options.maxAttempts ?? 3,
     retryMode: options.retryMode ?? "standard",
-    requestHandler: createRequestHandler(options),
+    // Every service envseal calls signs with SigV4. Saying so spares each client looking AWS_AUTH_SCHEME_PREFERENCE up
+    // in the environment and the config files on its first request (a failed lookup builds an error with a stack: about
+    // 1 ms a client, which adds up when an organisation audit makes a client per account and region).
+    authSchemePreference: ["sigv4"],
+    requestHandler: options.handlerPool ? options.handlerPool.get(`${service}/${region ?? options.region ?? ""}`) : createRequestHandler(options),
   };
 }
 
-/** A KMS client under the transport policy. */
+/**
+ * A KMS client under the transport policy.
+ *
+ * @example
+ * ```ts
+ * const kms = createKmsClient({ profile: "dev" }, "eu-west-1");
+ * ```
+ */
 export function createKmsClient(options: AwsOptions = {}, region?: string): KMSClient {
-  return new KMSClient(baseConfig("kms", options, region));
+  return new KMSClient(clientConfig("kms", options, region));
 }
 
-/** A Lambda client under the transport policy. */
+/**
+ * A Lambda client under the transport policy.
+ *
+ * @example
+ * ```ts
+ * const lambda = createLambdaClient({ maxAttempts: 8, retryMode: "adaptive" }, "eu-west-1");
+ * ```
+ */
 export function createLambdaClient(options: AwsOptions = {}, region?: string): LambdaClient {
-  return new LambdaClient(baseConfig("lambda", options, region));
+  return new LambdaClient(clientConfig("lambda", options, region));
 }
 
 /**
@@ -155,6 +246,5 @@ export function createLambdaClient(options: AwsOptions = {}, region?: string): L
  * ```
  */
 export function createIamClient(options: AwsOptions = {}): IAMClient {
-  const config = baseConfig("iam", options);
-  return new IAMClient({ region: "us-east-1", ...config });
+  return new IAMClient({ region: "us-east-1", ...clientConfig("iam", options) });
 }

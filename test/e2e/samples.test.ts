@@ -13,7 +13,15 @@ if (!cfnLint && process.env.CI === "true") throw new Error("cfn-lint is not inst
 if (!cfnLint) console.warn("cfn-lint is not installed: the template lint suite is skipped");
 
 describe.skipIf(!cfnLint)("samples: SAM templates", () => {
-  it.each(["samples/template-runtime.yaml", "samples/template-audit.yaml", "samples/template-sealed.yaml"])("%s passes cfn-lint", (template) => {
+  it.each([
+    "samples/template-runtime.yaml",
+    "samples/template-audit.yaml",
+    "samples/template-sealed.yaml",
+    "samples/template-config-rule.yaml",
+    "samples/config-rule-member.yaml",
+    "samples/template-config-rule-org.yaml",
+    "samples/template-org-audit-role.yaml",
+  ])("%s passes cfn-lint", (template) => {
     const r = spawnSync("cfn-lint", [template], { cwd: root, encoding: "utf8", timeout: 120_000 });
     expect(r.stdout + r.stderr).toBe("");
     expect(r.status).toBe(0);

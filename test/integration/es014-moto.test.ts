@@ -71,7 +71,7 @@ describe.skipIf(!motoAvailable())("ES014: the execution role cannot decrypt the 
     const lines: string[] = [];
     try {
       await runScheduledAudit(
-        { regions: ["us-east-1"], allVersions: false, requireCmk: false, ignore: [], failOn: "none", emulator: "moto" },
+        { regions: ["us-east-1"], allVersions: false, requireCmk: false, ignore: [], failOn: "none", emulator: "moto", securityHub: false },
         { clients: auditClients({ endpointUrl: proxy.url, region: "us-east-1" }), log: (l) => lines.push(l) },
       );
     } finally {

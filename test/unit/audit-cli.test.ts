@@ -165,6 +165,6 @@ describe("audit command options", () => {
 
   it("is listed in the CLI help", async () => {
     const r = await runInProcess(["--help"]);
-    expect(r.stdout).toMatch(/audit \[options\]\s+scan an account's Lambda functions/);
+    expect(r.stdout).toMatch(/audit \[options\]\s+scan Lambda functions \(an account, an\s+organisation/);
   });
 });

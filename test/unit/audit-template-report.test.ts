@@ -131,7 +131,8 @@ describe("--ignore, --baseline, --fail-on", () => {
 
 describe("canaries", () => {
   it("no planted value in any format", () => {
-    const texts = Object.fromEntries(REPORT_FORMATS.map((f) => [f, renderReport(report, f, { color: true })]));
+    // ASFF needs each finding's account, which a template finding has not (the CLI refuses --template --format asff).
+    const texts = Object.fromEntries(REPORT_FORMATS.filter((f) => f !== "asff").map((f) => [f, renderReport(report, f, { color: true })]));
     expectNoCanary([...planted.all, ...FIXED_FAKES], texts);
   });
 });

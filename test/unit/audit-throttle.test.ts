@@ -112,7 +112,7 @@ describe("throttling", () => {
   });
 
   it("handler configuration: defaults, all, and bad values", () => {
-    expect(configFrom({ AWS_REGION: "eu-west-1" })).toEqual({ regions: ["eu-west-1"], allVersions: false, requireCmk: false, ignore: [], failOn: "none" });
+    expect(configFrom({ AWS_REGION: "eu-west-1" })).toEqual({ regions: ["eu-west-1"], allVersions: false, requireCmk: false, ignore: [], failOn: "none", securityHub: false });
     expect(configFrom({ ENVSEAL_AUDIT_REGIONS: "all", ENVSEAL_AUDIT_ALL_VERSIONS: "true", ENVSEAL_AUDIT_REQUIRE_CMK: "1" })).toMatchObject({
       regions: "all",
       allVersions: true,

@@ -6,11 +6,12 @@ import { constants } from "node:fs";
 import { lstat, open } from "node:fs/promises";
 import { InputError } from "../../core/errors.js";
 import type { AuditReport } from "../report.js";
+import { renderAsff } from "./asff.js";
 import { renderSarif } from "./sarif.js";
-import { renderJson, renderMarkdown, renderTable } from "./text.js";
+import { renderJson, renderJsonChunks, renderMarkdown, renderTable } from "./text.js";
 
 /** Output formats of `envseal audit --format`. */
-export const REPORT_FORMATS = ["table", "json", "sarif", "markdown"] as const;
+export const REPORT_FORMATS = ["table", "json", "sarif", "markdown", "asff"] as const;
 /** One of {@link REPORT_FORMATS}. */
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
@@ -30,9 +31,24 @@ export function renderReport(report: AuditReport, format: ReportFormat, options:
       return renderSarif(report);
     case "markdown":
       return renderMarkdown(report);
+    case "asff":
+      return renderAsff(report);
     case "table":
       return renderTable(report, options);
   }
+}
+
+/**
+ * The report in `format`, in pieces whose concatenation is {@link renderReport}'s text: JSON comes a few hundred findings
+ * at a time (an organisation's report can hold tens of thousands), the other formats in one piece.
+ *
+ * @example
+ * ```ts
+ * await writeReportFile("org.json", renderReportChunks(report, "json"));
+ * ```
+ */
+export function renderReportChunks(report: AuditReport, format: ReportFormat, options: { color?: boolean } = {}): Iterable<string> {
+  return format === "json" ? renderJsonChunks(report) : [renderReport(report, format, options)];
 }
 
 /**
@@ -45,7 +61,7 @@ export function renderReport(report: AuditReport, format: ReportFormat, options:
  * await writeReportFile("envseal.sarif", renderReport(report, "sarif"), { force: true });
  * ```
  */
-export async function writeReportFile(path: string, text: string, options: { force?: boolean } = {}): Promise<void> {
+export async function writeReportFile(path: string, text: string | Iterable<string>, options: { force?: boolean } = {}): Promise<void> {
   const existing = await lstat(path).catch(() => undefined);
   if (existing?.isSymbolicLink()) {
     throw new InputError(`--out ${path} is a symbolic link; envseal does not write reports through links`, { hint: "pass the path of a regular file" });
@@ -64,7 +80,7 @@ export async function writeReportFile(path: string, text: string, options: { for
   }
   try {
     await fh.chmod(0o600);
-    await fh.writeFile(text, "utf8");
+    for (const piece of typeof text === "string" ? [text] : text) await fh.write(piece, null, "utf8");
   } catch (err) {
     const code = (err as { code?: string }).code;
     throw new InputError(`cannot write --out ${path}${code ? ` (${code})` : ""}`, { hint: "pass a writable file path" });
@@ -73,5 +89,6 @@ export async function writeReportFile(path: string, text: string, options: { for
   }
 }
 
+export { renderAsff } from "./asff.js";
 export { renderSarif } from "./sarif.js";
-export { renderJson, renderMarkdown, renderTable } from "./text.js";
+export { renderJson, renderJsonChunks, renderMarkdown, renderTable } from "./text.js";

@@ -18,16 +18,18 @@ const SECURITY_SEVERITY: Record<Severity, string> = { low: "3.0", medium: "5.5",
 export const SARIF_FINGERPRINT_KEY = "envsealFinding/v1";
 
 /**
- * Where a finding "is" for tools that want a file: `lambda/REGION/FUNCTION[/VERSION]`. Stable across runs.
+ * Where a finding "is" for tools that want a file: `lambda/REGION/FUNCTION[/VERSION]`, under `ACCOUNT/` when the
+ * finding carries its account (`audit --org`, where two accounts can hold the same function name). Stable across runs.
  *
  * @example
  * ```ts
  * pseudoPath(finding); // "lambda/us-east-1/orders-api"
+ * pseudoPath({ ...finding, account: "111122223333" }); // "lambda/111122223333/us-east-1/orders-api"
  * ```
  */
 export function pseudoPath(f: Finding): string {
   const seg = (s: string) => encodeURIComponent(s);
-  return `lambda/${seg(f.region)}/${seg(f.functionName)}${f.version === "$LATEST" ? "" : `/${seg(f.version)}`}`;
+  return `lambda/${f.account ? `${seg(f.account)}/` : ""}${seg(f.region)}/${seg(f.functionName)}${f.version === "$LATEST" ? "" : `/${seg(f.version)}`}`;
 }
 
 /**
@@ -86,6 +88,7 @@ export function renderSarif(report: AuditReport): string {
     properties: {
       severity: f.severity,
       "security-severity": SECURITY_SEVERITY[f.severity],
+      ...(f.account ? { account: f.account } : {}),
       region: f.region,
       functionArn: f.functionArn,
       version: f.version,
@@ -94,31 +97,36 @@ export function renderSarif(report: AuditReport): string {
       ...(f.confidence ? { confidence: f.confidence } : {}),
     },
   }));
+  const notices = [
+    ...report.summary.notScanned.map((n) => ({
+      level: "warning",
+      message: { text: `not scanned: ${n.functionArn}: ${n.reason}` },
+      descriptor: { id: "envseal/not-scanned" },
+    })),
+    ...(report.summary.notAudited ?? []).map((n) => ({
+      level: "error",
+      message: { text: `not audited: account ${n.account}${n.region ? ` region ${n.region}` : ""}: ${n.reason}` },
+      descriptor: { id: "envseal/not-audited" },
+    })),
+  ];
   const log = {
     $schema: "https://json.schemastore.org/sarif-2.1.0.json",
     version: "2.1.0",
     runs: [
       {
         tool: { driver: { name: "envseal", informationUri: report.tool.informationUri, rules } },
-        automationDetails: { id: `envseal-audit/${report.source.mode}/` },
+        automationDetails: { id: `envseal-audit/${report.org ? "org" : report.source.mode}/` },
         invocations: [
           {
             executionSuccessful: true,
             startTimeUtc: report.generatedAt,
-            // Functions whose variables could not be read: reported, never silently clean.
-            ...(report.summary.notScanned.length > 0
-              ? {
-                  toolExecutionNotifications: report.summary.notScanned.map((n) => ({
-                    level: "warning",
-                    message: { text: `not scanned: ${n.functionArn}: ${n.reason}` },
-                    descriptor: { id: "envseal/not-scanned" },
-                  })),
-                }
-              : {}),
+            // Functions whose variables could not be read, and accounts or regions that could not be audited: reported,
+            // never silently clean.
+            ...(notices.length > 0 ? { toolExecutionNotifications: notices } : {}),
           },
         ],
         results,
-        properties: { summary: report.summary },
+        properties: { summary: report.summary, ...(report.org ? { org: report.org } : {}) },
       },
     ],
   };

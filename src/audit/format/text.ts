@@ -25,6 +25,24 @@ function located(f: Finding): string {
   return f.location ? `${f.location.file}:${f.location.line}:${f.location.column}` : "-";
 }
 
+/** True when the findings come from several accounts (`audit --org`): the account gets its own column. */
+function byAccount(report: AuditReport): boolean {
+  return report.org !== undefined || report.findings.some((f) => f.account !== undefined);
+}
+
+/** Lines on what Security Hub did, shared by the table and (escaped) Markdown. */
+function hubLines(report: AuditReport): string[] {
+  const out: string[] = [];
+  const hub = report.securityHub;
+  if (hub) {
+    out.push(`security hub: ${hub.imported} imported, ${hub.archived} archived in ${hub.targets} account-region${hub.targets === 1 ? "" : "s"}`);
+    for (const f of hub.failed) out.push(`security hub: ${f.action} failed: ${f.account} ${f.region} ${f.id}: ${f.code}${f.message ? ` ${f.message}` : ""}`);
+    for (const n of hub.notPublished) out.push(`security hub: not published: ${n.account} ${n.region}: ${n.reason}`);
+    for (const w of hub.workflowNotResolved) out.push(`security hub: workflow not set to RESOLVED for ${w.count} archived finding${w.count === 1 ? "" : "s"} in ${w.account} ${w.region}: ${w.reason}`);
+  }
+  return out;
+}
+
 /**
  * The report as a terminal table: one line per finding, then the summary.
  *
@@ -37,10 +55,19 @@ export function renderTable(report: AuditReport, options: { color?: boolean } = 
   const paint = (s: Severity, text: string) => (options.color ? styleText(COLOR[s], text) : text);
   let out = "";
   if (report.findings.length > 0) {
+    const account = byAccount(report);
     const withLocation = report.findings.some((f) => f.location);
-    const head = ["SEVERITY", "RULE", "FUNCTION", "VARIABLE", ...(withLocation ? ["LOCATION"] : []), "MESSAGE"];
-    const row = (f: Finding) => [f.severity.toUpperCase(), f.ruleId, where(f), f.variable ?? "-", ...(withLocation ? [located(f)] : []), f.message];
-    const rows = [head, ...report.findings.map(row)];
+    const head = ["SEVERITY", "RULE", ...(account ? ["ACCOUNT"] : []), "FUNCTION", "VARIABLE", ...(withLocation ? ["LOCATION"] : []), "MESSAGE"];
+    const cells = (f: Finding) => [
+      f.severity.toUpperCase(),
+      f.ruleId,
+      ...(account ? [f.account ?? "-"] : []),
+      where(f),
+      f.variable ?? "-",
+      ...(withLocation ? [located(f)] : []),
+      f.message,
+    ];
+    const rows = [head, ...report.findings.map(cells)];
     const lines = pad(rows);
     out += `${lines[0]}\n`;
     report.findings.forEach((f, i) => (out += `${paint(f.severity, lines[i + 1] ?? "")}\n`));
@@ -58,6 +85,8 @@ export function renderTable(report: AuditReport, options: { color?: boolean } = 
   }
   for (const k of report.summary.keysNotChecked) out += `warning: at-rest key ${k.key} not checked: ${k.reason}\n`;
   for (const n of report.summary.notScanned) out += `warning: not scanned: ${n.functionArn}: ${n.reason}\n`;
+  for (const n of report.summary.notAudited ?? []) out += `warning: NOT AUDITED: ${n.account}${n.region ? ` ${n.region}` : " (whole account)"}: ${n.reason}\n`;
+  for (const line of hubLines(report)) out += `${line}\n`;
   if (report.summary.failed) out += `failing: findings at or above --fail-on ${report.options.failOn} remain\n`;
   return out;
 }
@@ -87,6 +116,10 @@ export function renderMarkdown(report: AuditReport): string {
     out += `\n| region | functions scanned |\n|---|---|\n`;
     for (const [region, n] of Object.entries(s.functionsPerRegion)) out += `| ${md(region)} | ${n} |\n`;
   }
+  if (s.functionsPerAccount) {
+    out += `\n| account | functions scanned |\n|---|---|\n`;
+    for (const [account, n] of Object.entries(s.functionsPerAccount)) out += `| ${md(account)} | ${n} |\n`;
+  }
   out += `\nAt-rest keys: ${s.keyChecks}${s.keyChecks === "checked" ? ` (${s.keysChecked} distinct)` : ""}. Duration: ${s.durationMs} ms. ` +
     `Fail on: ${report.options.failOn}${s.failed ? " — **failing**" : ""}.\n`;
   for (const k of s.keysNotChecked) out += `\n> at-rest key ${md(k.key)} not checked: ${md(k.reason)}\n`;
@@ -94,21 +127,28 @@ export function renderMarkdown(report: AuditReport): string {
     out += "\n## Not scanned\n\nTheir variables could not be read, so they are not known to be clean.\n\n| function | reason |\n|---|---|\n";
     for (const n of s.notScanned) out += `| ${md(n.functionArn)} | ${md(n.reason)} |\n`;
   }
+  const missing = s.notAudited ?? [];
+  if (missing.length > 0) {
+    out += "\n## Not audited\n\nThese accounts and regions were not audited, so they are not known to be clean.\n\n| account | region | reason |\n|---|---|---|\n";
+    for (const n of missing) out += `| ${md(n.account)} | ${n.region ? md(n.region) : "(whole account)"} | ${md(n.reason)} |\n`;
+  }
+  if (report.securityHub) out += `\n## Security Hub\n\n${hubLines(report).map((l) => `- ${md(l)}`).join("\n")}\n`;
   const withLocation = [...report.findings, ...report.suppressed].some((f) => f.location);
   const loc = (f: Finding) => (withLocation ? ` ${md(located(f))} |` : "");
   const locHead = withLocation ? " location |" : "";
   const locRule = withLocation ? "---|" : "";
   if (report.findings.length > 0) {
-    out += `\n## Findings\n\n| severity | rule | function | variable |${locHead} message | remediation |\n|---|---|---|---|${locRule}---|---|\n`;
+    const account = byAccount(report);
+    out += `\n## Findings\n\n| severity | rule |${account ? " account |" : ""} function | variable |${locHead} message | remediation |\n|---|---|${account ? "---|" : ""}---|---|${locRule}---|---|\n`;
     for (const f of report.findings) {
-      out += `| ${f.severity} | ${f.ruleId} | ${md(where(f))} | ${f.variable ? md(f.variable) : "–"} |${loc(f)} ${md(f.message)} | ${f.remediation.replace(/\|/g, "\\|")} |\n`;
+      out += `| ${f.severity} | ${f.ruleId} | ${account ? `${md(f.account ?? "–")} | ` : ""}${md(where(f))} | ${f.variable ? md(f.variable) : "–"} |${loc(f)} ${md(f.message)} | ${f.remediation.replace(/\|/g, "\\|")} |\n`;
     }
   }
   if (report.suppressed.length > 0) {
     out += `\n## Suppressed\n\n| rule | function | variable |${locHead} by |\n|---|---|---|${locRule}---|\n`;
     for (const f of report.suppressed) {
       const by = f.reason ? `${f.suppressedBy}: ${f.reason}` : f.suppressedBy;
-      out += `| ${f.ruleId} | ${md(where(f))} | ${f.variable ? md(f.variable) : "–"} |${loc(f)} ${md(by)} |\n`;
+      out += `| ${f.ruleId} | ${md(`${f.account ? `${f.account}/` : ""}${where(f)}`)} | ${f.variable ? md(f.variable) : "–"} |${loc(f)} ${md(by)} |\n`;
     }
   }
   const unknown = s.templates?.unknown ?? [];
@@ -124,4 +164,38 @@ export function renderMarkdown(report: AuditReport): string {
 /** The report as JSON (the stable schema, docs/audit.md). */
 export function renderJson(report: AuditReport): string {
   return `${JSON.stringify(report, null, 2)}\n`;
+}
+
+/** Findings per chunk of {@link renderJsonChunks}. */
+const FINDINGS_PER_CHUNK = 250;
+
+/**
+ * The same text as {@link renderJson}, in pieces of at most 250 findings, so a report of tens of thousands of findings
+ * (an organisation) is written without ever holding its whole text — twice, as a string and as bytes — in memory.
+ *
+ * @example
+ * ```ts
+ * for (const piece of renderJsonChunks(report)) await fh.write(piece);
+ * ```
+ */
+export function* renderJsonChunks(report: AuditReport): Generator<string> {
+  const entries = Object.entries(report).filter(([, v]) => v !== undefined);
+  const indent = (text: string, by: string) => text.replace(/\n/g, `\n${by}`);
+  yield "{\n";
+  for (const [i, [key, value]] of entries.entries()) {
+    const comma = i < entries.length - 1 ? "," : "";
+    if ((key === "findings" || key === "suppressed") && Array.isArray(value) && value.length > 0) {
+      yield `  ${JSON.stringify(key)}: [\n`;
+      for (let j = 0; j < value.length; j += FINDINGS_PER_CHUNK) {
+        yield value
+          .slice(j, j + FINDINGS_PER_CHUNK)
+          .map((f, k) => `    ${indent(JSON.stringify(f, null, 2), "    ")}${j + k < value.length - 1 ? "," : ""}\n`)
+          .join("");
+      }
+      yield `  ]${comma}\n`;
+    } else {
+      yield `  ${JSON.stringify(key)}: ${indent(JSON.stringify(value, null, 2), "  ")}${comma}\n`;
+    }
+  }
+  yield "}\n";
 }
