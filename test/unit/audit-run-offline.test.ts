@@ -37,8 +37,8 @@ describe("audit (offline)", () => {
     expect(Object.keys(s.functionsPerRegion)).toEqual(["eu-west-1", "us-east-1"]);
     expect(s.notScanned).toEqual([{ region: "eu-west-1", functionArn: arn("eu-west-1", "z-fn"), reason: `Environment.Error AccessDeniedException: the variables could not be read (kms:Decrypt on ${KEY})` }]);
     expect(s.findingsBySeverity).toEqual({ low: 2, medium: 1, high: 0, critical: 0 });
-    expect(progress[0]).toEqual({ functionsListed: 4, functionsScanned: 0, regionsDone: 0, regionsTotal: 2 });
-    expect(progress.at(-1)).toEqual({ functionsListed: 4, functionsScanned: 4, regionsDone: 2, regionsTotal: 2 });
+    expect(progress[0]).toEqual({ functionsListed: 4, functionsScanned: 0, regionsDone: 0, regionsTotal: 2, findings: 0 });
+    expect(progress.at(-1)).toEqual({ functionsListed: 4, functionsScanned: 4, regionsDone: 2, regionsTotal: 2, findings: 3 });
     expect(progress).toHaveLength(6);
     expect(r.tool).toEqual({ name: "envseal", informationUri: "https://www.npmjs.com/package/envseal" });
     expect(r.schemaVersion).toBe(1);
