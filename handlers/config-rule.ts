@@ -8,7 +8,8 @@
  * `requireCmk` (true|false), `ignore` (comma-separated `RULE[:GLOB]`), `allVersions` (periodic: scan published versions).
  *
  * Configuration (environment):
- * - `ENVSEAL_CONFIG_KEY_CACHE_SECONDS`: how long an at-rest key's state is reused across invocations. Default: 300.
+ * - `ENVSEAL_CONFIG_KEY_CACHE_SECONDS`: how long an at-rest key's state and each execution role's access to it (ES014:
+ *   key policy, grants, `iam:SimulatePrincipalPolicy`) are reused across invocations. Default: 300.
  * - `ENVSEAL_EMULATOR`: `moto` takes moto's ciphertext blobs for sealed values (tests only). Default: unset.
  *
  * Deploy with `samples/template-config-rule.yaml` (one account) or `samples/template-config-rule-org.yaml` (StackSets,
@@ -22,6 +23,7 @@
  * @module
  */
 import type { ConfigServiceClient } from "@aws-sdk/client-config-service";
+import { createRoleAccess, type RoleAccessLookup } from "../src/audit/access.js";
 import { auditClients, type AuditClients } from "../src/audit/clients.js";
 import { evaluateConfigEvent } from "../src/audit/config/rule.js";
 import { createKeyChecker, type KeyChecker } from "../src/audit/keys.js";
@@ -42,6 +44,8 @@ interface RuleState {
   config: ConfigServiceClient;
   clients: AuditClients;
   keys: KeyChecker;
+  /** ES014's lookups (key policy, grants, role simulation), renewed with the key cache. */
+  access: RoleAccessLookup | undefined;
   keysBorn: number;
 }
 
@@ -69,12 +73,20 @@ export interface HandlerOptions {
 function stateFor(region: string, ttlMs: number, now: number): RuleState {
   if (!state) {
     const clients = auditClients({ region });
-    state = { config: createConfigClient({ region }, region), clients, keys: createKeyChecker((r) => clients.kms(r), region), keysBorn: now };
+    state = {
+      config: createConfigClient({ region }, region),
+      clients,
+      keys: createKeyChecker((r) => clients.kms(r), region),
+      access: createRoleAccess(clients, region),
+      keysBorn: now,
+    };
   }
-  // Key states are reused across invocations for a while, then looked up again (a key may be disabled meanwhile).
+  // Key states and key access are reused across invocations for a while, then looked up again (a key may be disabled,
+  // a key policy edited or a grant retired meanwhile).
   if (now - state.keysBorn > ttlMs) {
     const clients = state.clients;
     state.keys = createKeyChecker((r) => clients.kms(r), region);
+    state.access = createRoleAccess(clients, region);
     state.keysBorn = now;
   }
   return state;
@@ -95,7 +107,7 @@ export async function runConfigRule(event: unknown, options: HandlerOptions = {}
   const ttlSeconds = Number(env.ENVSEAL_CONFIG_KEY_CACHE_SECONDS ?? 300);
   if (!Number.isFinite(ttlSeconds) || ttlSeconds < 0) throw new Error("ENVSEAL_CONFIG_KEY_CACHE_SECONDS must be a number of seconds");
   const s = stateFor(region, ttlSeconds * 1000, (options.now ?? Date.now)());
-  const result = await evaluateConfigEvent(event, { config: s.config, clients: s.clients, keys: s.keys.lookup, region, emulator: emulatorFrom(env) });
+  const result = await evaluateConfigEvent(event, { config: s.config, clients: s.clients, keys: s.keys.lookup, access: s.access, region, emulator: emulatorFrom(env) });
   const count = (c: string) => result.evaluations.filter((e) => e.ComplianceType === c).length;
   const summary: ConfigRuleSummary = {
     type: "envseal.config.evaluations",

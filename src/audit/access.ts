@@ -18,27 +18,38 @@ import type { AuditedFunction, RoleKeyAccess } from "./types.js";
  * ```
  */
 export interface RoleAccessLookup {
-  /** The verdict for the function's role and at-rest key; `undefined` when it has no role or no customer managed key. */
-  lookup(fn: AuditedFunction): Promise<RoleKeyAccess | undefined>;
+  /**
+   * The verdict for the function's role and at-rest key; `undefined` when it has no role or no customer managed key.
+   * `keyEnabled`: the run already described the key and found it Enabled (no second DescribeKey).
+   */
+  lookup(fn: AuditedFunction, keyEnabled?: boolean): Promise<RoleKeyAccess | undefined>;
   /** (key, role) pairs that could not be decided, with why. */
   unchecked(): Array<{ key: string; reason: string }>;
 }
 
 /**
- * Build the lookup, or `undefined` when the clients have no IAM client (ES014 not run).
+ * KMS client for lookups about `keyArn` in `region` (an org audit reads a key's policy and grants with the session of the
+ * account that owns the key when it can: GetKeyPolicy is not available across accounts).
+ */
+export type KeyKmsClient = (region: string, keyArn: string) => ReturnType<AuditClients["kms"]>;
+
+/**
+ * Build the lookup, or `undefined` when the clients have no IAM client (ES014 not run). The role is simulated with
+ * `clients`' IAM (the role's own account); key lookups go to `kmsFor`, by default `clients`' KMS.
  *
  * @example
  * ```ts
  * createRoleAccess(auditClients({}), "us-east-1"); // a lookup
  * ```
  */
-export function createRoleAccess(clients: AuditClients, fallbackRegion: string): RoleAccessLookup | undefined {
+export function createRoleAccess(clients: AuditClients, fallbackRegion: string, kmsFor?: KeyKmsClient): RoleAccessLookup | undefined {
   const iam = clients.iam?.bind(clients);
   if (!iam) return undefined;
-  const checker = createAccessChecker({ kms: (region) => clients.kms(region ?? fallbackRegion), iam });
+  const kms = kmsFor ?? ((region: string) => clients.kms(region));
+  const checker = createAccessChecker({ kms: (region, keyRef) => kms(region ?? fallbackRegion, keyRef), iam });
   const unchecked = new Map<string, string>();
   return {
-    lookup: async (fn) => {
+    lookup: async (fn, keyEnabled = false) => {
       if (!fn.role || !fn.kmsKeyArn) return undefined;
       let verdict: RoleKeyAccess;
       try {
@@ -49,6 +60,7 @@ export function createRoleAccess(clients: AuditClients, fallbackRegion: string):
           atRest: true,
           functionRefs: [fn.name, fn.arn],
           grantFix: "",
+          keyEnabled: keyEnabled && fn.kmsKeyArn.startsWith("arn:"),
         });
       } catch (err) {
         verdict = { status: "unknown", summary: `the key access of ${fn.role} could not be checked (${err instanceof Error ? err.name : "Error"})` };

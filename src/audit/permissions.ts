@@ -52,7 +52,7 @@ const SCAN = [
   P("account:ListRegions", "any", "--regions all"),
 ];
 
-/** A single account's audit (CLI and scheduled handler) also runs ES014: may each execution role decrypt its at-rest key? */
+/** Every audit (single account, each member account of `--org`, the scheduled handler) also runs ES014: may each execution role decrypt its at-rest key? */
 const SCAN_WITH_ROLE_ACCESS = [
   ...SCAN,
   P("kms:GetKeyPolicy", "account-keys", "ES014: read each at-rest key's policy"),
@@ -74,7 +74,7 @@ export const AUDIT_PERMISSIONS: Readonly<Record<AuditActor, readonly AuditPermis
     P("organizations:ListAccounts", "any", "list the organisation's accounts (not needed with --accounts)"),
     P("sts:AssumeRole", "member-role", "assume --role-name in each account (session name envseal-audit)"),
   ],
-  "audit-org-member": SCAN,
+  "audit-org-member": SCAN_WITH_ROLE_ACCESS,
   "security-hub": [
     P("securityhub:GetFindings", "hub", "find envseal's findings of earlier runs (to keep CreatedAt and archive fixed ones)"),
     P("securityhub:BatchImportFindings", "hub-product", "import findings, and archive those no longer present"),
@@ -87,6 +87,9 @@ export const AUDIT_PERMISSIONS: Readonly<Record<AuditActor, readonly AuditPermis
     P("lambda:ListFunctions", "any", "periodic evaluation: every function of the region"),
     P("kms:DescribeKey", "account-keys", "check each at-rest key (cached across invocations)"),
     P("kms:GetKeyRotationStatus", "account-keys", "check each at-rest key's rotation"),
+    P("kms:GetKeyPolicy", "account-keys", "ES014: read each at-rest key's policy (cached across invocations)"),
+    P("kms:ListGrants", "account-keys", "ES014: list each at-rest key's grants"),
+    P("iam:SimulatePrincipalPolicy", "account-roles", "ES014: may each execution role kms:Decrypt its at-rest key"),
   ],
   "scheduled-audit": SCAN_WITH_ROLE_ACCESS,
 };

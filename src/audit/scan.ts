@@ -71,7 +71,7 @@ export class Collector {
   async scan(fn: AuditedFunction, keys: KeyLookup, access?: RoleAccessLookup): Promise<void> {
     const keyCheck = fn.kmsKeyArn ? await keys(fn.kmsKeyArn, fn.account) : undefined;
     // ES014 only for a key that exists and is enabled: otherwise ES005 already says the function cannot start.
-    const roleAccess = access && keyCheck?.status === "ok" ? await access.lookup(fn) : undefined;
+    const roleAccess = access && keyCheck?.status === "ok" ? await access.lookup(fn, true) : undefined;
     const found = await checkFunction(fn, { keyCheck, roleAccess, requireCmk: this.options.requireCmk, emulator: this.options.emulator });
     this.findings.push(...found);
     if (fn.environmentError) {

@@ -3,13 +3,17 @@
  * functions that really exist in moto: Lambda and KMS are moto's; AWS Config is a recording fake in this file, because
  * moto 5.2 implements PutEvaluations only with TestMode and keeps no configuration history for Lambda functions. The
  * fake records every PutEvaluations and answers GetResourceConfigHistory with the item of the function as moto has it.
+ * ES014 runs behind the test proxy, which answers iam:SimulatePrincipalPolicy (moto 5.2 has none); key policies and
+ * grants are moto's.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawn } from "node:child_process";
 import { createServer, type Server } from "node:http";
 import { fileURLToPath } from "node:url";
 import { DeleteFunctionCommand, GetFunctionConfigurationCommand, PublishVersionCommand, UpdateFunctionConfigurationCommand, type LambdaClient } from "@aws-sdk/client-lambda";
-import { createFunction, motoAvailable, motoClients, startMoto, type Moto } from "../support/moto.js";
+import { PutKeyPolicyCommand } from "@aws-sdk/client-kms";
+import { createFunction, createKey, motoAvailable, motoClients, startMoto, type Moto } from "../support/moto.js";
+import { startAwsProxy, type AwsProxy, type SimulationRequest } from "../support/aws-proxy.js";
 import { canary, expectNoCanary, leakRegistry, recordOutput } from "../support/canary.js";
 import { RESULT_TOKEN, changeEvent, historyItem, lambdaItem, oversizedEvent, scheduledEvent } from "../support/config-events.js";
 
@@ -23,7 +27,11 @@ interface Recorded {
 
 describe.skipIf(!motoAvailable())("the built Config rule against moto (Lambda, KMS) and a recording Config", () => {
   let moto: Moto;
+  let proxy: AwsProxy;
   let lambda: LambdaClient;
+  let openKey = "";
+  let lockedKey = "";
+  const simulations: SimulationRequest[] = [];
   let config: Server;
   let configUrl = "";
   const recorded: Recorded = { put: [], history: [] };
@@ -34,6 +42,14 @@ describe.skipIf(!motoAvailable())("the built Config rule against moto (Lambda, K
   beforeAll(async () => {
     moto = await startMoto();
     ({ lambda } = motoClients(moto, "us-east-1"));
+    const { kms } = motoClients(moto, "us-east-1");
+    openKey = (await createKey(kms)).arn;
+    lockedKey = (await createKey(kms)).arn;
+    // Only an administrator role in the locked key's policy: no delegation to IAM, so no identity policy can let a role in.
+    const adminOnly = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:role/key-admin" }, Action: "kms:*", Resource: "*" }] };
+    await kms.send(new PutKeyPolicyCommand({ KeyId: lockedKey, PolicyName: "default", Policy: JSON.stringify(adminOnly) }));
+    proxy = await startAwsProxy(moto.url);
+    proxy.simulate((req) => (simulations.push(req), "allowed"));
     await createFunction(lambda, "leaky", { STRIPE_KEY: STRIPE, LOG_LEVEL: "info" });
     await createFunction(lambda, "quiet", { LOG_LEVEL: "info" });
     await createFunction(lambda, "versioned", { STRIPE_KEY: STRIPE });
@@ -66,15 +82,16 @@ describe.skipIf(!motoAvailable())("the built Config rule against moto (Lambda, K
 
   afterAll(async () => {
     await new Promise<void>((r) => (config ? config.close(() => r()) : r()));
+    await proxy?.stop();
     await moto?.stop();
   });
 
   /** Invoke the built handler once, in a fresh process, with `event` on stdin. */
-  function invoke(label: string, event: unknown): Promise<{ code: number; stdout: string; stderr: string }> {
+  function invoke(label: string, event: unknown, endpoint?: string): Promise<{ code: number; stdout: string; stderr: string }> {
     const script = `const { handler } = await import(${JSON.stringify(HANDLER)}); let s = ""; for await (const c of process.stdin) s += c; await handler(JSON.parse(s));`;
     return new Promise((resolve, reject) => {
       const child = spawn(process.execPath, ["--input-type=module", "-e", script], {
-        env: { PATH: process.env.PATH ?? "", ...moto.env("us-east-1"), AWS_ENDPOINT_URL_CONFIG_SERVICE: configUrl },
+        env: { PATH: process.env.PATH ?? "", ...moto.env("us-east-1"), ...(endpoint ? { AWS_ENDPOINT_URL: endpoint } : {}), AWS_ENDPOINT_URL_CONFIG_SERVICE: configUrl },
         stdio: ["pipe", "pipe", "pipe"],
       });
       let stdout = "";
@@ -136,6 +153,26 @@ describe.skipIf(!motoAvailable())("the built Config rule against moto (Lambda, K
     await invoke("deleted", changeEvent(item));
     expect(last().Evaluations).toEqual([expect.objectContaining({ ComplianceResourceId: "quiet", ComplianceType: "NOT_APPLICABLE", Annotation: "envseal: the function was deleted" })]);
     expect(recorded.history.length).toBe(before);
+  });
+
+  it("ES014: a role the at-rest key's policy leaves out is NON_COMPLIANT; the open key's role is simulated and COMPLIANT (ES006 only: moto keys do not rotate)", async () => {
+    const role = "arn:aws:iam::123456789012:role/app";
+    const base = await current("leaky");
+    const locked = { ...base, FunctionName: "locked", FunctionArn: base.FunctionArn!.replace(/leaky$/, "locked"), Role: role, KMSKeyArn: lockedKey, Environment: { Variables: { LOG_LEVEL: "info" } } };
+    const open = { ...locked, FunctionName: "open", FunctionArn: base.FunctionArn!.replace(/leaky$/, "open"), KMSKeyArn: openKey };
+    const r1 = await invoke("es014 locked", changeEvent(lambdaItem(locked)), proxy.url);
+    expect(r1.code, r1.stderr).toBe(0);
+    expect(last().Evaluations).toEqual([expect.objectContaining({ ComplianceResourceId: "locked", ComplianceType: "NON_COMPLIANT", Annotation: "envseal: ES014 (at or above high)" })]);
+    const r2 = await invoke("es014 open", changeEvent(lambdaItem(open)), proxy.url);
+    expect(r2.code, r2.stderr).toBe(0);
+    expect(last().Evaluations).toEqual([expect.objectContaining({ ComplianceResourceId: "open", ComplianceType: "COMPLIANT", Annotation: "envseal: nothing at or above high; below: ES006" })]);
+    // Both keys' policies and grants were read from moto; the role was simulated against each key, for kms:Decrypt.
+    expect(proxy.counters("kms:GetKeyPolicy").requests).toBe(2);
+    expect(proxy.counters("kms:ListGrants").requests).toBe(2);
+    expect(simulations.map((s) => [s.role, s.actions, s.resources])).toEqual([
+      [role, ["kms:Decrypt"], [lockedKey]],
+      [role, ["kms:Decrypt"], [openKey]],
+    ]);
   });
 
   it("no value reached an evaluation, an annotation or a log line", () => {

@@ -1,12 +1,13 @@
 /**
  * An organisation served by aws-sdk-client-mock for unit tests of `audit --org`: STS (GetCallerIdentity, AssumeRole
  * handing out credentials whose access key names the account), Organizations ListAccounts, and per account and region
- * Lambda ListFunctions, KMS DescribeKey / GetKeyRotationStatus and Account ListRegions. Every call is attributed to the
- * account whose credentials signed it.
+ * Lambda ListFunctions, KMS DescribeKey / GetKeyRotationStatus / GetKeyPolicy / ListGrants, IAM SimulatePrincipalPolicy
+ * (ES014) and Account ListRegions. Every call is attributed to the account whose credentials signed it.
  */
 import { mockClient } from "aws-sdk-client-mock";
 import { AccountClient, ListRegionsCommand } from "@aws-sdk/client-account";
-import { DescribeKeyCommand, GetKeyRotationStatusCommand, KMSClient } from "@aws-sdk/client-kms";
+import { DescribeKeyCommand, GetKeyPolicyCommand, GetKeyRotationStatusCommand, KMSClient, ListGrantsCommand } from "@aws-sdk/client-kms";
+import { IAMClient, SimulatePrincipalPolicyCommand } from "@aws-sdk/client-iam";
 import { LambdaClient, ListFunctionsCommand, type FunctionConfiguration } from "@aws-sdk/client-lambda";
 import { ListAccountsCommand, OrganizationsClient } from "@aws-sdk/client-organizations";
 import { SecurityHubClient } from "@aws-sdk/client-securityhub";
@@ -25,6 +26,7 @@ export const mocks = {
   kms: mockClient(KMSClient),
   account: mockClient(AccountClient),
   hub: mockClient(SecurityHubClient),
+  iam: mockClient(IAMClient),
 };
 
 /** One account of the fake organisation. */
@@ -38,12 +40,18 @@ export interface FakeAccount {
   refuse?: string;
   /** ListFunctions in these regions fails with this code. */
   denyRegions?: Record<string, string>;
+  /** Execution roles (ARNs) of this account whose IAM policies do not allow kms:Decrypt (ES014). */
+  lockedRoles?: string[];
 }
 
 /** Calls seen, attributed to the signing account. */
 export interface Seen {
   listFunctions: Array<{ account: string; region: string }>;
   describeKey: Array<{ account: string; keyId: string }>;
+  /** GetKeyPolicy calls: the signing account and the key. */
+  keyPolicy: Array<{ account: string; keyId: string }>;
+  /** SimulatePrincipalPolicy calls: the signing account and the role. */
+  simulate: Array<{ account: string; role: string }>;
   maxInFlight: number;
 }
 
@@ -67,7 +75,7 @@ async function who(client: Sender): Promise<string> {
  */
 export function serveOrg(accounts: Record<string, FakeAccount>, delayMs = 5): Seen {
   for (const m of Object.values(mocks)) m.reset();
-  const seen: Seen = { listFunctions: [], describeKey: [], maxInFlight: 0 };
+  const seen: Seen = { listFunctions: [], describeKey: [], keyPolicy: [], simulate: [], maxInFlight: 0 };
   let inFlight = 0;
   mocks.sts.on(GetCallerIdentityCommand).resolves({ Account: CALLER, Arn: `arn:aws:iam::${CALLER}:user/auditor` });
   mocks.sts.on(AssumeRoleCommand).callsFake(async (input: { RoleArn: string }) => {
@@ -97,6 +105,23 @@ export function serveOrg(accounts: Record<string, FakeAccount>, delayMs = 5): Se
     return { KeyMetadata: { KeyId: input.KeyId.split("/").pop(), Arn: input.KeyId, KeyState: "Enabled", KeyManager: "CUSTOMER" } };
   });
   mocks.kms.on(GetKeyRotationStatusCommand).resolves({ KeyRotationEnabled: true });
+  // Key policies delegate to IAM in the key's own account; GetKeyPolicy works only for that account (as in KMS).
+  mocks.kms.on(GetKeyPolicyCommand).callsFake(async (input: { KeyId: string }, getClient) => {
+    const account = await who(getClient() as unknown as Sender);
+    seen.keyPolicy.push({ account, keyId: input.KeyId });
+    const owner = /:kms:[a-z0-9-]+:(\d{12}):/.exec(input.KeyId)?.[1];
+    if (owner !== account) throw err("AccessDeniedException");
+    // The owner's administrators, and every account of the organisation delegated to its own IAM (cross-account use).
+    const roots = [owner, ...Object.keys(accounts).filter((a) => a !== owner)].map((a) => `arn:aws:iam::${a}:root`);
+    return { Policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: roots }, Action: "kms:*", Resource: "*" }] }) };
+  });
+  mocks.kms.on(ListGrantsCommand).resolves({ Grants: [] });
+  mocks.iam.on(SimulatePrincipalPolicyCommand).callsFake(async (input: { PolicySourceArn: string }, getClient) => {
+    const account = await who(getClient() as unknown as Sender);
+    seen.simulate.push({ account, role: input.PolicySourceArn });
+    const locked = accounts[account]?.lockedRoles?.includes(input.PolicySourceArn);
+    return { EvaluationResults: [{ EvalActionName: "kms:Decrypt", EvalDecision: locked ? "implicitDeny" : "allowed" }] };
+  });
   mocks.account.on(ListRegionsCommand).callsFake(async (_input, getClient) => {
     const account = await who(getClient() as unknown as Sender);
     return { Regions: (accounts[account]?.regions ?? ["us-east-1"]).map((RegionName) => ({ RegionName, RegionOptStatus: "ENABLED" as const })) };
@@ -123,6 +148,7 @@ export function mockOrgClients(): OrgClients {
         account: () => new AccountClient({ region: "us-east-1", credentials: creds }),
         defaultRegion: async () => "us-east-1",
         securityHub: (region) => new SecurityHubClient({ region, credentials: creds }),
+        iam: () => new IAMClient({ region: "us-east-1", credentials: creds }),
       };
     },
     defaultRegion: async () => "us-east-1",

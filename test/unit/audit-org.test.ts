@@ -103,6 +103,45 @@ describe("audit --org (aws-sdk-client-mock)", () => {
     expect(report.summary.keysChecked).toBe(2);
   });
 
+  it("ES014 in every member account: roles simulated in their own account, key policies read by the key's owner", async () => {
+    const shared = `arn:aws:kms:us-east-1:${A}:key/shared`;
+    const own = `arn:aws:kms:us-east-1:${B}:key/own`;
+    const role = (account: string, name: string) => `arn:aws:iam::${account}:role/${name}`;
+    const seen = serveOrg({
+      [A]: { functions: { "us-east-1": [fn(A, "us-east-1", "a1", { X: "1" }, { KMSKeyArn: shared, Role: role(A, "app") })] } },
+      [B]: {
+        functions: {
+          "us-east-1": [
+            fn(B, "us-east-1", "b1", { X: "1" }, { KMSKeyArn: shared, Role: role(B, "app") }),
+            fn(B, "us-east-1", "b2", { X: "1" }, { KMSKeyArn: own, Role: role(B, "locked") }),
+            fn(B, "us-east-1", "b3", { X: "1" }, { KMSKeyArn: own, Role: role(B, "locked") }),
+          ],
+        },
+        lockedRoles: [role(B, "locked")],
+      },
+    });
+    // Concurrency 1: A is audited first, so its session is ready when B's function uses A's key.
+    const report = await auditOrg({ regions: ["us-east-1"], org: org({ concurrency: 1 }), failOn: "critical" }, mockOrgClients());
+    const es014 = report.findings.filter((f) => f.ruleId === "ES014");
+    expect(es014.map((f) => [f.account, f.functionName])).toEqual([
+      [B, "b2"],
+      [B, "b3"],
+    ]);
+    expect(es014[0]!.message).toContain("will fail at init");
+    // One simulation per (role, key), each signed by the role's own account.
+    expect(seen.simulate.sort((x, y) => x.role.localeCompare(y.role))).toEqual([
+      { account: A, role: role(A, "app") },
+      { account: B, role: role(B, "app") },
+      { account: B, role: role(B, "locked") },
+    ]);
+    // Key policies are read by the owning account (GetKeyPolicy does not work across accounts), once per account audit.
+    expect(seen.keyPolicy.every((k) => k.keyId.includes(`:${k.account}:`))).toBe(true);
+    // ES014 describes no key again: still one DescribeKey per distinct key.
+    expect(seen.describeKey).toHaveLength(2);
+    expect(report.summary.keysNotChecked).toEqual([]);
+    expect(report.summary.failed).toBe(true);
+  });
+
   it("--accounts skips ListAccounts; --include-current audits the caller's account with its own credentials", async () => {
     const seen = serveOrg({ [A]: {}, [CALLER]: { functions: { "us-east-1": [fn(CALLER, "us-east-1", "mine")] } } });
     const report = await auditOrg({ regions: ["us-east-1"], org: org({ accounts: [A], includeCurrent: true }) }, mockOrgClients());

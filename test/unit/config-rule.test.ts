@@ -8,7 +8,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { mockClient } from "aws-sdk-client-mock";
 import { ConfigServiceClient, GetResourceConfigHistoryCommand, PutEvaluationsCommand } from "@aws-sdk/client-config-service";
 import { GetFunctionConfigurationCommand, LambdaClient, ListFunctionsCommand, type FunctionConfiguration } from "@aws-sdk/client-lambda";
-import { DescribeKeyCommand, GetKeyRotationStatusCommand, KMSClient } from "@aws-sdk/client-kms";
+import { DescribeKeyCommand, GetKeyPolicyCommand, GetKeyRotationStatusCommand, KMSClient, ListGrantsCommand } from "@aws-sdk/client-kms";
+import { IAMClient, SimulatePrincipalPolicyCommand } from "@aws-sdk/client-iam";
 import { resetConfigRuleState, runConfigRule } from "../../handlers/config-rule.js";
 import { ANNOTATION_MAX } from "../../src/audit/config/evaluate.js";
 import { AUDIT_PERMISSIONS } from "../../src/audit/permissions.js";
@@ -19,9 +20,15 @@ import { RESULT_TOKEN, RULE_ACCOUNT, changeEvent, historyItem, lambdaItem, overs
 const config = mockClient(ConfigServiceClient);
 const lambda = mockClient(LambdaClient);
 const kms = mockClient(KMSClient);
+const iam = mockClient(IAMClient);
 const STRIPE = `sk_live_${"4eC39HqLyjWDarjtT1zdp7dc"}`;
 const KEY = `arn:aws:kms:eu-west-1:${RULE_ACCOUNT}:key/k1`;
 const env = { AWS_REGION: "eu-west-1" };
+const ROLE = `arn:aws:iam::${RULE_ACCOUNT}:role/app`;
+const rootDelegation = JSON.stringify({
+  Version: "2012-10-17",
+  Statement: [{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${RULE_ACCOUNT}:root` }, Action: "kms:*", Resource: "*" }],
+});
 const lines: string[] = [];
 const run = (event: unknown, now = () => 1_000_000) => runConfigRule(event, { env, now, log: (l) => lines.push(l) });
 const cfg = (name: string, variables: Record<string, string> = {}, extra: Partial<FunctionConfiguration> = {}): FunctionConfiguration => ({
@@ -36,17 +43,21 @@ const put = () => config.commandCalls(PutEvaluationsCommand).map((c) => c.args[0
 const called = new Set<string>();
 
 beforeEach(() => {
-  for (const m of [config, lambda, kms]) m.reset();
+  for (const m of [config, lambda, kms, iam]) m.reset();
   resetConfigRuleState();
   lines.length = 0;
   config.on(PutEvaluationsCommand).resolves({ FailedEvaluations: [] });
   kms.on(DescribeKeyCommand).resolves({ KeyMetadata: { KeyId: "k1", Arn: KEY, KeyState: "Enabled", KeyManager: "CUSTOMER" } });
   kms.on(GetKeyRotationStatusCommand).resolves({ KeyRotationEnabled: true });
+  // ES014's lookups: the key policy delegates to IAM, no grants, the role's policies allow kms:Decrypt.
+  kms.on(GetKeyPolicyCommand).resolves({ Policy: rootDelegation });
+  kms.on(ListGrantsCommand).resolves({ Grants: [] });
+  iam.on(SimulatePrincipalPolicyCommand).resolves({ EvaluationResults: [{ EvalActionName: "kms:Decrypt", EvalDecision: "allowed" }] });
 });
 afterEach(() => {
   const names = (m: { calls(): Array<{ args: unknown[] }> }, service: string) =>
     m.calls().map((c) => `${service}:${(c.args[0] as { constructor: { name: string } }).constructor.name.replace(/Command$/, "")}`);
-  for (const a of [...names(config, "config"), ...names(lambda, "lambda"), ...names(kms, "kms")]) called.add(a);
+  for (const a of [...names(config, "config"), ...names(lambda, "lambda"), ...names(kms, "kms"), ...names(iam, "iam")]) called.add(a);
 });
 
 describe("Config rule: change-triggered", () => {
@@ -172,6 +183,53 @@ describe("Config rule: oversized, periodic, failures, caching", () => {
     await expect(run({ resultToken: "t", invokingEvent: JSON.stringify({ messageType: "ConfigurationSnapshotDeliveryCompleted" }) })).rejects.toThrow(/not handled/);
     config.on(PutEvaluationsCommand).resolves({ FailedEvaluations: [{ ComplianceResourceId: "x", ComplianceResourceType: "AWS::Lambda::Function", ComplianceType: "COMPLIANT", OrderingTimestamp: new Date() }] });
     await expect(run(changeEvent(lambdaItem(cfg("x"))))).rejects.toThrow(AwsError);
+  });
+});
+
+describe("Config rule: ES014, the execution role and its at-rest key", () => {
+  const simulated = () => iam.commandCalls(SimulatePrincipalPolicyCommand).map((c) => c.args[0].input);
+
+  it("a role its key policy leaves out and its IAM policies do not allow is NON_COMPLIANT with ES014", async () => {
+    iam.on(SimulatePrincipalPolicyCommand).resolves({ EvaluationResults: [{ EvalActionName: "kms:Decrypt", EvalDecision: "implicitDeny" }] });
+    await run(changeEvent(lambdaItem(cfg("locked", { LOG_LEVEL: "info" }, { KMSKeyArn: KEY, Role: ROLE }))));
+    expect(put()[0]!.Evaluations).toEqual([expect.objectContaining({ ComplianceResourceId: "locked", ComplianceType: "NON_COMPLIANT", Annotation: "envseal: ES014 (at or above high)" })]);
+    expect(simulated()).toEqual([{ PolicySourceArn: ROLE, ActionNames: ["kms:Decrypt"], ResourceArns: [KEY] }]);
+    expect(kms.commandCalls(GetKeyPolicyCommand).map((c) => c.args[0].input)).toEqual([{ KeyId: KEY, PolicyName: "default" }]);
+    // The key was described once, by the key check: ES014 does not describe it again.
+    expect(kms.commandCalls(DescribeKeyCommand)).toHaveLength(1);
+  });
+
+  it("a role its IAM policies allow is COMPLIANT; a caller that may not simulate gets no ES014 (unknown is not a finding)", async () => {
+    const item = lambdaItem(cfg("ok", { LOG_LEVEL: "info" }, { KMSKeyArn: KEY, Role: ROLE }));
+    await run(changeEvent(item));
+    resetConfigRuleState();
+    iam.on(SimulatePrincipalPolicyCommand).rejects(Object.assign(new Error("denied"), { name: "AccessDenied" }));
+    await run(changeEvent(item));
+    expect(put().map((p) => [p.Evaluations![0]!.ComplianceType, p.Evaluations![0]!.Annotation])).toEqual([
+      ["COMPLIANT", "envseal: no finding"],
+      ["COMPLIANT", "envseal: no finding"],
+    ]);
+  });
+
+  it("no ES014 lookups for a disabled key (ES005 already fails it) or a function without a customer managed key", async () => {
+    kms.on(DescribeKeyCommand).resolves({ KeyMetadata: { KeyId: "k1", Arn: KEY, KeyState: "Disabled", KeyManager: "CUSTOMER", Enabled: false } });
+    await run(changeEvent(lambdaItem(cfg("disabled", { LOG_LEVEL: "info" }, { KMSKeyArn: KEY, Role: ROLE }))));
+    await run(changeEvent(lambdaItem(cfg("default-key", { LOG_LEVEL: "info" }, { Role: ROLE }))));
+    expect(put()[0]!.Evaluations![0]!.Annotation).toMatch(/^envseal: ES005/);
+    expect(simulated()).toEqual([]);
+    expect(kms.commandCalls(GetKeyPolicyCommand)).toEqual([]);
+  });
+
+  it("key access is reused across invocations until the cache expires, then checked again", async () => {
+    const item = lambdaItem(cfg("cached", { LOG_LEVEL: "info" }, { KMSKeyArn: KEY, Role: ROLE }));
+    await run(changeEvent(item), () => 1_000_000);
+    await run(changeEvent(item), () => 1_000_000 + 299_000);
+    expect(simulated()).toHaveLength(1);
+    // The key policy was edited meanwhile: after the cache expires the rule sees it.
+    iam.on(SimulatePrincipalPolicyCommand).resolves({ EvaluationResults: [{ EvalActionName: "kms:Decrypt", EvalDecision: "explicitDeny" }] });
+    await run(changeEvent(item), () => 1_000_000 + 301_000);
+    expect(simulated()).toHaveLength(2);
+    expect(put().map((p) => p.Evaluations![0]!.ComplianceType)).toEqual(["COMPLIANT", "COMPLIANT", "NON_COMPLIANT"]);
   });
 });
 

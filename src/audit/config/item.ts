@@ -39,11 +39,13 @@ export function fromItem(item: ConfigItem): FunctionConfiguration | undefined {
   const arn = str(c.functionArn, c.FunctionArn, item.ARN);
   const version = str(c.version, c.Version);
   const key = str(c.kmsKeyArn, c.kmskeyArn, c.KMSKeyArn);
+  const role = str(c.role, c.Role);
   return {
     ...(name ? { FunctionName: name } : {}),
     ...(arn ? { FunctionArn: arn } : {}),
     ...(version ? { Version: version } : {}),
     ...(key ? { KMSKeyArn: key } : {}),
+    ...(role ? { Role: role } : {}),
     Environment: {
       ...(vars ? { Variables: { ...(vars as Record<string, string>) } } : {}),
       ...(err ? { Error: { ErrorCode: str(err.errorCode, err.ErrorCode) ?? "Unknown", Message: str(err.message, err.Message) ?? "" } } : {}),

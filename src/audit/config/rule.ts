@@ -11,6 +11,7 @@ import { GetFunctionConfigurationCommand, type FunctionConfiguration } from "@aw
 import type { Emulator } from "../../core/ciphertext.js";
 import { AwsError } from "../../core/errors.js";
 import { errorCode, mapCommonAwsError } from "../../transport/errors.js";
+import type { RoleAccessLookup } from "../access.js";
 import { checkFunction } from "../check.js";
 import type { AuditClients } from "../clients.js";
 import { toAudited } from "../input.js";
@@ -33,6 +34,8 @@ export interface RuleDeps {
   readonly keys: KeyLookup;
   /** The rule's region (the function's `AWS_REGION`). */
   readonly region: string;
+  /** ES014 (may the execution role decrypt its at-rest key?), cached across invocations by the handler; absent: not run. */
+  readonly access?: RoleAccessLookup | undefined;
   readonly emulator?: Emulator | undefined;
 }
 
@@ -78,7 +81,9 @@ async function readLive(deps: RuleDeps, item: ConfigItem): Promise<FunctionConfi
 async function findingsOf(cfg: FunctionConfiguration, region: string, common: Common, deps: RuleDeps): Promise<Finding[]> {
   const fn = toAudited(cfg, region);
   const keyCheck = fn.kmsKeyArn ? await deps.keys(fn.kmsKeyArn) : undefined;
-  return checkFunction(fn, { keyCheck, requireCmk: common.parameters.requireCmk, emulator: deps.emulator });
+  // ES014 only for a key that exists and is enabled (otherwise ES005 says the function cannot start), as in the audit.
+  const roleAccess = deps.access && keyCheck?.status === "ok" ? await deps.access.lookup(fn, true) : undefined;
+  return checkFunction(fn, { keyCheck, roleAccess, requireCmk: common.parameters.requireCmk, emulator: deps.emulator });
 }
 
 /** The verdict on one configuration item. */

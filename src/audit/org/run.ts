@@ -4,12 +4,14 @@
  * account-region's quota (15 requests/s); each distinct at-rest key is described once. An account or region that cannot
  * be audited (role missing, trust refused, a service control policy, a region not enabled) becomes a `notAudited` entry
  * with its reason: never fatal, never counted as clean. Memory holds findings and counts, never configurations, and at
- * most `concurrency` accounts' clients at a time.
+ * most `concurrency` accounts' clients at a time. ES014 runs in every member account: each execution role simulated
+ * with its own account's session, each key's policy and grants read by the key's owner when that account is audited.
  * @module
  */
 import type { SecurityHubClient } from "@aws-sdk/client-securityhub";
 import { InputError } from "../../core/errors.js";
 import type { AwsCredentialsProvider } from "../../transport/clients.js";
+import { createRoleAccess } from "../access.js";
 import { assembleReport } from "../assemble.js";
 import { callerIdentity, type AuditClients } from "../clients.js";
 import { publishToSecurityHub, type HubTarget } from "../hub/publish.js";
@@ -132,6 +134,14 @@ export async function auditOrg(req: OrgAuditRequest, clients: OrgClients): Promi
     return clientsOf(session).kms(region);
   }, fixedRegions?.[0] ?? "us-east-1");
 
+  // ES014: the role is simulated in its own account; a key's policy and grants are read by the key's owner when that
+  // account is audited and reachable (GetKeyPolicy does not work across accounts), else by the function's account.
+  const ownerKms = (session: Session) => (region: string, keyArn: string) => {
+    const owner = sessions.get(keyAccount(keyArn) ?? "");
+    return clientsOf(owner && owner.state === "ready" ? owner : session).kms(region);
+  };
+  const accessNotChecked: Array<{ key: string; reason: string }> = [];
+
   const notAudited: NotAudited[] = [];
   const audited = new Set<string>();
   const auditedUnits: Array<{ account: string; region: string }> = [];
@@ -154,11 +164,12 @@ export async function auditOrg(req: OrgAuditRequest, clients: OrgClients): Promi
         }
         progress.regionsTotal += regions.length;
       }
+      const access = createRoleAccess(clientsOf(session), regions[0] ?? "us-east-1", ownerKms(session));
       await Promise.all(
         regions.map((region) =>
           slots.run(async () => {
             try {
-              await scanRegion(collector, clientsOf(session), region, options.allVersions, keys.lookup, account);
+              await scanRegion(collector, clientsOf(session), region, options.allVersions, keys.lookup, account, access);
               audited.add(account);
               auditedUnits.push({ account, region });
             } catch (err) {
@@ -169,6 +180,7 @@ export async function auditOrg(req: OrgAuditRequest, clients: OrgClients): Promi
           }),
         ),
       );
+      accessNotChecked.push(...(access?.unchecked() ?? []));
     } catch (err) {
       session.state = "failed";
       notAudited.push({ account, region: null, reason: notAuditedReason(err, "sts:AssumeRole", account) });
@@ -198,7 +210,7 @@ export async function auditOrg(req: OrgAuditRequest, clients: OrgClients): Promi
     ignores,
     baseline,
     keysChecked: keys.size(),
-    keysNotChecked: await keys.unchecked(),
+    keysNotChecked: [...(await keys.unchecked()), ...accessNotChecked],
     notAudited,
     org,
   });
