@@ -99,6 +99,11 @@ export async function startFakeAws({ rttMs = 10, serviceMs = 2, lambdaRps = 15, 
         return [200, { KeyMetadata: { AWSAccountId: ACCOUNT, KeyId: id, Arn: keyArn(region, id), Enabled: true, KeyState: "Enabled", KeyManager: "CUSTOMER", KeyUsage: "ENCRYPT_DECRYPT", KeySpec: "SYMMETRIC_DEFAULT", CustomerMasterKeySpec: "SYMMETRIC_DEFAULT", Origin: "AWS_KMS", CreationDate: 1.7e9, Description: "" } }];
       case "GetKeyRotationStatus":
         return [200, { KeyRotationEnabled: true }];
+      // ES014: the key policy delegates to the account's IAM; no grants.
+      case "GetKeyPolicy":
+        return [200, { PolicyName: "default", Policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: "kms:*", Resource: "*" }] }) }];
+      case "ListGrants":
+        return [200, { Grants: [], Truncated: false }];
       default:
         return [400, { __type: "UnknownOperationException", message: "" }];
     }

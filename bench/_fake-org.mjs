@@ -1,5 +1,5 @@
 // The organisation side of the benchmark fake (bench/_fake-aws.mjs): STS (query protocol: GetCallerIdentity,
-// AssumeRole) and Organizations ListAccounts (JSON 1.1, 20 accounts a page, as AWS pages it). An assumed session's
+// AssumeRole), IAM SimulatePrincipalPolicy (query protocol, for ES014: always "allowed") and Organizations ListAccounts (JSON 1.1, 20 accounts a page, as AWS pages it). An assumed session's
 // access key names its account (`ASIA` + 12 digits + 4 letters), so every later request is attributed to the account
 // that signed it — the way AWS scopes quotas and resources.
 import { randomBytes } from "node:crypto";
@@ -39,6 +39,12 @@ export function orgHandlers({ accounts, callerAccount, roleName }) {
         const expires = new Date(Date.now() + 3600_000).toISOString();
         const creds = `<Credentials><AccessKeyId>${key}</AccessKeyId><SecretAccessKey>${randomBytes(20).toString("hex")}</SecretAccessKey><SessionToken>${randomBytes(32).toString("base64")}</SessionToken><Expiration>${expires}</Expiration></Credentials>`;
         return [200, xml(action, `${creds}<AssumedRoleUser><Arn>arn:aws:sts::${target}:assumed-role/${m[2]}/envseal-audit</Arn><AssumedRoleId>AROABENCH:envseal-audit</AssumedRoleId></AssumedRoleUser>`), "text/xml", "sts:AssumeRole"];
+      }
+      if (action === "SimulatePrincipalPolicy") {
+        // ES014: IAM (query protocol too) — every execution role may kms:Decrypt its key.
+        const resource = form.get("ResourceArns.member.1") ?? "*";
+        const result = `<IsTruncated>false</IsTruncated><EvaluationResults><member><EvalActionName>kms:Decrypt</EvalActionName><EvalResourceName>${resource}</EvalResourceName><EvalDecision>allowed</EvalDecision></member></EvaluationResults>`;
+        return [200, xml(action, result), "text/xml", "iam:SimulatePrincipalPolicy"];
       }
       return [400, `<ErrorResponse><Error><Code>InvalidAction</Code></Error></ErrorResponse>`, "text/xml", `sts:${action}`];
     },

@@ -218,7 +218,10 @@ export function createAccessChecker(clients: AccessClients): { check(q: AccessQu
     };
     const [p, g, s] = await Promise.all([policy(arn), grants(arn), simulate(q.roleArn, arn, q.context, q.atRest)]);
     const evidence: Evidence[] = [{ source: "key", says: "ok", detail: "Enabled" }];
-    const kp = p.ok ? evaluateKeyPolicy(p.value, question) : { effect: "unknown" as const, reason: p.reason };
+    // The key policy's answer does not depend on the function (only grants' constraints do): evaluated once per role.
+    const kp = p.ok
+      ? await once(`kp\0${arn}\0${q.roleArn}\0${q.atRest}\0${JSON.stringify(question.context)}`, async () => evaluateKeyPolicy(p.value, question))
+      : { effect: "unknown" as const, reason: p.reason };
     evidence.push({ source: "key-policy", says: kp.effect, detail: kp.reason });
     const gr = g.ok ? grantsDecrypt(g.value, question) : { allowed: null };
     const stale = g.ok ? g.value.filter((x) => /^AROA[A-Z0-9]+$/.test(x.GranteePrincipal ?? "")).map((x) => x.GrantId ?? "?") : [];
