@@ -22,12 +22,18 @@ function insideBase64(value: string, start: number, end: number): boolean {
   return /[+/]/.test(around);
 }
 
-/** The rules' keywords by first character, so one pass over a value finds every keyword it holds. */
+/** A trie of the rules' keywords over ASCII codes: one walk from each position of a value finds every keyword there. */
+interface TrieNode {
+  readonly next: Array<TrieNode | undefined>;
+  /** The keyword ending at this node. */
+  word?: string;
+}
+
+/** The rules' keywords, so one pass over a value finds every keyword it holds. */
 interface KeywordIndex {
-  /** Keywords starting with the ASCII character of that code. */
-  readonly ascii: ReadonlyArray<readonly string[] | undefined>;
-  /** Keywords starting with any other character. */
-  readonly other: ReadonlyMap<string, readonly string[]>;
+  readonly trie: TrieNode;
+  /** Keywords with a non-ASCII character (none today): looked for with `includes`. */
+  readonly other: readonly string[];
   /** The positions (in the rules' order) of the rules each keyword lets through. */
   readonly rulesOf: ReadonlyMap<string, readonly number[]>;
   /** Rules with an empty keyword: always tried. */
@@ -39,8 +45,8 @@ const indexes = new WeakMap<readonly ProviderRule[], KeywordIndex>();
 function indexOf(rules: readonly ProviderRule[]): KeywordIndex {
   let index = indexes.get(rules);
   if (!index) {
-    const ascii: string[][] = [];
-    const other = new Map<string, string[]>();
+    const trie: TrieNode = { next: [] };
+    const other: string[] = [];
     const rulesOf = new Map<string, number[]>();
     const always: number[] = [];
     rules.forEach((r, i) => {
@@ -48,29 +54,34 @@ function indexOf(rules: readonly ProviderRule[]): KeywordIndex {
       for (const k of new Set(r.keywords)) if (k !== "") rulesOf.set(k, [...(rulesOf.get(k) ?? []), i]);
     });
     for (const k of rulesOf.keys()) {
-      const code = k.charCodeAt(0);
-      const list = code < 128 ? (ascii[code] ??= []) : other.get(k[0]!) ?? (other.set(k[0]!, []), other.get(k[0]!)!);
-      list.push(k);
+      if (!/^[\x00-\x7f]+$/.test(k)) {
+        other.push(k);
+        continue;
+      }
+      let node = trie;
+      for (let j = 0; j < k.length; j++) node = node.next[k.charCodeAt(j)] ??= { next: [] };
+      node.word = k;
     }
-    indexes.set(rules, (index = { ascii, other, rulesOf, always }));
+    indexes.set(rules, (index = { trie, other, rulesOf, always }));
   }
   return index;
 }
 
 const NONE: ReadonlySet<string> = new Set();
 
-/**
- * Every keyword of the index that occurs in `lower`: at each position, only the keywords starting with that character
- * are compared (the value is read once, instead of once per keyword of 100-odd rules).
- */
+/** Every keyword of the index that occurs in `lower`: a trie walk from each position (the value is read about once). */
 function keywordsIn(lower: string, index: KeywordIndex): ReadonlySet<string> {
   let found: Set<string> | undefined;
-  for (let i = 0; i < lower.length; i++) {
-    const code = lower.charCodeAt(i);
-    const candidates = code < 128 ? index.ascii[code] : index.other.get(lower[i]!);
-    if (!candidates) continue;
-    for (const k of candidates) if (lower.startsWith(k, i)) (found ??= new Set()).add(k);
+  const n = lower.length;
+  for (let i = 0; i < n; i++) {
+    let node = index.trie.next[lower.charCodeAt(i)];
+    for (let j = i + 1; node; j++) {
+      if (node.word !== undefined) (found ??= new Set()).add(node.word);
+      if (j >= n) break;
+      node = node.next[lower.charCodeAt(j)];
+    }
   }
+  for (const k of index.other) if (lower.includes(k)) (found ??= new Set()).add(k);
   return found ?? NONE;
 }
 
