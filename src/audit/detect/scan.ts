@@ -85,8 +85,16 @@ function keywordsIn(lower: string, index: KeywordIndex): ReadonlySet<string> {
   return found ?? NONE;
 }
 
-/** The rules any of whose keywords occurs in `lower` (or that have none), in the rules' order. */
-function candidateRules(lower: string, rules: readonly ProviderRule[]): ProviderRule[] {
+/**
+ * The rules any of whose keywords occurs in `lower` (or that have none), in the rules' order: the same rules as testing
+ * `lower.includes(k)` for every keyword of every rule.
+ *
+ * @example
+ * ```ts
+ * candidateRules("sk_live_abc", PROVIDER_RULES).map((r) => r.id); // [… "stripe-secret-key", … "twilio-api-key", …]
+ * ```
+ */
+export function candidateRules(lower: string, rules: readonly ProviderRule[]): ProviderRule[] {
   const index = indexOf(rules);
   const present = keywordsIn(lower, index);
   if (present.size === 0) return index.always.map((i) => rules[i]!);
