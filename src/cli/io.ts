@@ -6,6 +6,7 @@
  * @module
  */
 import { InputError } from "../core/errors.js";
+import { visible } from "../core/visible.js";
 
 /** A writable text stream. */
 export interface TextSink {
@@ -58,6 +59,14 @@ export class Output {
   /** Write to stderr, redacted. */
   err(text: string): void {
     this.io.stderr.write(this.redact(text));
+  }
+
+  /**
+   * Write one line to stderr, redacted, then its control characters shown as escapes (`visible`): error messages quote
+   * names and paths read from files (`--input`, `--template`), which may hold terminal escape sequences.
+   */
+  errLine(text: string): void {
+    this.io.stderr.write(`${visible(this.redact(text))}\n`);
   }
 
   /** Write a value the user asked to see (`decrypt`, `show --reveal`). */

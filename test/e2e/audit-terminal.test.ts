@@ -105,6 +105,21 @@ describe("control characters in names never reach the terminal raw", () => {
     expect(text).toContain("KMSAccessDenied\\x1b[5m\\u202e");
   });
 
+  it("error lines quoting a template path or names from --input show them as escapes", async () => {
+    const bad = tempDir("envseal-controls-bad-");
+    writeFileSync(join(bad, "bad\u001b[31m.yaml"), "Resources:\n  Fn:\n    Type: AWS::Serverless::Function\n   bad: [\n");
+    const yaml = await runBuiltCli(["audit", "--template", ".", "--format", "table"], { cwd: bad });
+    expect(yaml.code).toBe(2);
+    expect(yaml.stderr).not.toMatch(RAW);
+    expect(yaml.stderr).toContain("envseal: error: template bad\\x1b[31m.yaml:4:1 is not valid YAML");
+    const typed = join(bad, "typed.json");
+    writeFileSync(typed, JSON.stringify({ Functions: [{ FunctionName: "x\u001b[31m", Environment: { Variables: { "A\u001b[2J\u202e": 5 } } }] }));
+    const input = await runBuiltCli(["audit", "--input", typed]);
+    expect(input.code).toBe(2);
+    expect(input.stderr).not.toMatch(RAW);
+    expect(input.stderr).toContain("(x\\x1b[31m: variable A\\x1b[2J\\u202e is number, not a string)");
+  });
+
   it.each(["table", "markdown"])("--template, --format %s: resource, variable and file path shown as escapes", async (format) => {
     const r = await runBuiltCli(["audit", "--template", ".", "--format", format, "--fail-on", "none"], { cwd: dir, env: { COLUMNS: "100" } });
     expect(r.code, r.stderr).toBe(0);
