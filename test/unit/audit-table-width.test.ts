@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { stripVTControlCharacters } from "node:util";
 import { renderMarkdown, renderTable, tableMessage } from "../../src/audit/format/text.js";
-import { hangingWrap, layoutRows, wrapWords } from "../../src/audit/format/layout.js";
+import { hangingWrap, layoutRows, wrapWords } from "../../src/core/layout.js";
 import { countBySeverity, type AuditReport } from "../../src/audit/report.js";
 import type { Finding } from "../../src/audit/types.js";
 import { visible } from "../../src/core/visible.js";

@@ -7,7 +7,7 @@ import { styleText } from "node:util";
 import { summaryLine, type AuditReport } from "../report.js";
 import { visible } from "../../core/visible.js";
 import { RULES } from "../rules.js";
-import { hangingWrap, layoutRows } from "./layout.js";
+import { hangingWrap, layoutRows } from "../../core/layout.js";
 import type { Finding, Severity } from "../types.js";
 
 const COLOR: Record<Severity, "red" | "yellow" | "cyan" | "magenta"> = { critical: "magenta", high: "red", medium: "yellow", low: "cyan" };

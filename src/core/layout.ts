@@ -1,7 +1,7 @@
 /**
- * Fitting the audit table to a terminal: word wrap, the table's rows with a flexible last column, and long lines with a
- * hanging indent. Widths count code points of text that has been through `visible()` (no control characters, no
- * escape sequences); colour is added after layout, so it never counts.
+ * Text tables and lines fitted to a terminal: aligned columns (`show`, the audit table), word wrap, a flexible last
+ * column, long lines with a hanging indent. Widths count code points of text that has been through `visible()` (no
+ * control characters, no escape sequences); colour is added after layout, so it never counts.
  * @module
  */
 
