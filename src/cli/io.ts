@@ -6,11 +6,14 @@
  * @module
  */
 import { InputError } from "../core/errors.js";
+import { visible } from "../core/visible.js";
 
 /** A writable text stream. */
 export interface TextSink {
   write(text: string): unknown;
   readonly isTTY?: boolean | undefined;
+  /** Columns of the terminal, when the sink is one (Node sets it on a TTY stream). */
+  readonly columns?: number | undefined;
 }
 
 /** What the CLI needs from its process. */
@@ -58,10 +61,35 @@ export class Output {
     this.io.stderr.write(this.redact(text));
   }
 
+  /**
+   * Write one line to stderr, redacted, then its control characters shown as escapes (`visible`): error messages quote
+   * names and paths read from files (`--input`, `--template`), which may hold terminal escape sequences.
+   */
+  errLine(text: string): void {
+    this.io.stderr.write(`${visible(this.redact(text))}\n`);
+  }
+
   /** Write a value the user asked to see (`decrypt`, `show --reveal`). */
   outSecret(text: string): void {
     this.io.stdout.write(text);
   }
+}
+
+/**
+ * How wide stdout's lines may be: `COLUMNS` when it is set to a positive whole number (as many CLIs do, so
+ * `COLUMNS=80 envseal audit --format table | less` fits 80 columns), else the terminal's width when stdout is a TTY,
+ * else undefined — no limit, so a pipe or a file gets every line whole.
+ *
+ * @example
+ * ```ts
+ * outputWidth({ ...io, env: { COLUMNS: "100" } }); // 100
+ * ```
+ */
+export function outputWidth(io: Pick<Io, "env" | "stdout">): number | undefined {
+  const fromEnv = io.env.COLUMNS?.trim();
+  if (fromEnv && /^\d+$/.test(fromEnv) && Number(fromEnv) > 0) return Number(fromEnv);
+  const columns = io.stdout.columns;
+  return io.stdout.isTTY && typeof columns === "number" && columns > 0 ? columns : undefined;
 }
 
 /** Read stdin to the end. */

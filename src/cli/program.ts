@@ -91,20 +91,20 @@ export async function runCli(argv: readonly string[], io: Io, options: RunOption
     const code = exitCodeOf(err);
     if (err instanceof Declined) {
       // "n" at the prompt is an answer, not a failure.
-      ctx.output.err(`envseal: ${err.message}\n`);
+      ctx.output.errLine(`envseal: ${err.message}`);
       return ExitCode.Ok;
     }
     if (err instanceof FindingsError) {
-      ctx.output.err(`envseal: ${err.oneLine}\n`);
+      ctx.output.errLine(`envseal: ${err.oneLine}`);
     } else if (err instanceof EnvsealError) {
-      ctx.output.err(`envseal: error: ${err.oneLine}\n`);
+      ctx.output.errLine(`envseal: error: ${err.oneLine}`);
       if (verbose) {
         if (err.cause) ctx.output.err(`  cause: ${JSON.stringify(err.cause)}\n`);
         ctx.output.err(`${err.stack ?? ""}\n`);
       }
     } else {
       const e = err as Error;
-      ctx.output.err(`envseal: unexpected error: ${e?.name ?? "Error"}: ${e?.message ?? String(err)}; run with --verbose and report it\n`);
+      ctx.output.errLine(`envseal: unexpected error: ${e?.name ?? "Error"}: ${e?.message ?? String(err)}; run with --verbose and report it`);
       if (verbose) ctx.output.err(`${e?.stack ?? ""}\n`);
     }
     return code;

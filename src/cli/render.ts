@@ -4,6 +4,7 @@
  */
 import { styleText } from "node:util";
 import type { EnvDiff, NameChange } from "../core/diff.js";
+import { layoutRows } from "../core/layout.js";
 import type { PushResult } from "../ops/push.js";
 import type { ShowResult } from "../ops/show.js";
 
@@ -64,15 +65,9 @@ export function renderPush(r: PushResult, color: boolean, listed = false): strin
   return listed ? tail : head + renderDiff(r.diff, color) + tail;
 }
 
-/** A plain left-aligned table. */
+/** A plain left-aligned table (the audit's shares its layout, `layoutRows`). */
 export function table(headers: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const fmt = (cells: readonly string[]) =>
-    cells
-      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
-      .join("  ")
-      .trimEnd();
-  return [fmt(headers), ...rows.map(fmt)].join("\n") + "\n";
+  return layoutRows([headers, ...rows]).map(([line]) => `${line}\n`).join("");
 }
 
 /**

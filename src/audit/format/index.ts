@@ -8,7 +8,7 @@ import { InputError } from "../../core/errors.js";
 import type { AuditReport } from "../report.js";
 import { renderAsff } from "./asff.js";
 import { renderSarif } from "./sarif.js";
-import { renderJson, renderJsonChunks, renderMarkdown, renderTable } from "./text.js";
+import { renderJson, renderJsonChunks, renderMarkdown, renderTable, type TableOptions } from "./text.js";
 
 /** Output formats of `envseal audit --format`. */
 export const REPORT_FORMATS = ["table", "json", "sarif", "markdown", "asff"] as const;
@@ -16,14 +16,15 @@ export const REPORT_FORMATS = ["table", "json", "sarif", "markdown", "asff"] as 
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 /**
- * Render a report in `format`.
+ * Render a report in `format`; `options` (colour, width) shape the table only.
  *
  * @example
  * ```ts
  * renderReport(report, "sarif"); // SARIF 2.1.0 JSON text
+ * renderReport(report, "table", { width: 80 }); // the table, no line wider than 80
  * ```
  */
-export function renderReport(report: AuditReport, format: ReportFormat, options: { color?: boolean } = {}): string {
+export function renderReport(report: AuditReport, format: ReportFormat, options: TableOptions = {}): string {
   switch (format) {
     case "json":
       return renderJson(report);
@@ -47,7 +48,7 @@ export function renderReport(report: AuditReport, format: ReportFormat, options:
  * await writeReportFile("org.json", renderReportChunks(report, "json"));
  * ```
  */
-export function renderReportChunks(report: AuditReport, format: ReportFormat, options: { color?: boolean } = {}): Iterable<string> {
+export function renderReportChunks(report: AuditReport, format: ReportFormat, options: TableOptions = {}): Iterable<string> {
   return format === "json" ? renderJsonChunks(report) : [renderReport(report, format, options)];
 }
 
@@ -91,4 +92,4 @@ export async function writeReportFile(path: string, text: string | Iterable<stri
 
 export { renderAsff } from "./asff.js";
 export { renderSarif } from "./sarif.js";
-export { renderJson, renderJsonChunks, renderMarkdown, renderTable } from "./text.js";
+export { renderJson, renderJsonChunks, renderMarkdown, renderTable, tableMessage, type TableOptions } from "./text.js";

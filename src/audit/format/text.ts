@@ -5,15 +5,12 @@
  */
 import { styleText } from "node:util";
 import { summaryLine, type AuditReport } from "../report.js";
+import { visible } from "../../core/visible.js";
 import { RULES } from "../rules.js";
+import { hangingWrap, layoutRows } from "../../core/layout.js";
 import type { Finding, Severity } from "../types.js";
 
 const COLOR: Record<Severity, "red" | "yellow" | "cyan" | "magenta"> = { critical: "magenta", high: "red", medium: "yellow", low: "cyan" };
-
-function pad(rows: string[][]): string[] {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
-  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join("  ").trimEnd());
-}
 
 function where(f: Finding): string {
   if (f.location) return f.functionName;
@@ -44,16 +41,53 @@ function hubLines(report: AuditReport): string[] {
 }
 
 /**
- * The report as a terminal table: one line per finding, then the summary.
+ * A finding's message as the table shows it: the VARIABLE column already names the variable, so the message does not
+ * repeat it — a leading name is dropped (`DB_PASSWORD looks like …` → `looks like …`) and a later one becomes "it"
+ * (`published version 3 keeps it in plain text …`). JSON, SARIF, ASFF and Markdown keep the whole message.
  *
  * @example
  * ```ts
- * process.stdout.write(renderTable(report, { color: process.stdout.isTTY }));
+ * tableMessage({ variable: "API_TOKEN", message: "ENVSEAL_SEALED lists API_TOKEN, but the environment has no such variable" });
+ * // "ENVSEAL_SEALED lists it, but the environment has no such variable"
  * ```
  */
-export function renderTable(report: AuditReport, options: { color?: boolean } = {}): string {
+export function tableMessage(f: Pick<Finding, "variable" | "message">): string {
+  const name = f.variable;
+  if (!name) return f.message;
+  if (f.message.startsWith(`${name} `)) return f.message.slice(name.length + 1);
+  const at = new RegExp(`(?<![A-Za-z0-9_])${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?![A-Za-z0-9_])`);
+  return f.message.replace(at, "it");
+}
+
+/** Options of {@link renderTable}. */
+export interface TableOptions {
+  /** Colour each finding's lines by severity (`styleText`). Default: false. */
+  color?: boolean;
+  /**
+   * Fit every line into this many columns: the MESSAGE column and long lines are wrapped; SEVERITY, RULE, ACCOUNT,
+   * FUNCTION, VARIABLE and LOCATION keep their columns, and only on a terminal too narrow for them is each finding
+   * stacked, one labelled line per column (`layoutRows`). Default: undefined, no limit — one line per finding, for pipes
+   * and files.
+   */
+  width?: number | undefined;
+}
+
+/**
+ * The report as a terminal table: one row per finding, then each rule's remediation, the summary and the warnings.
+ * Names, paths and messages are printed through `visible()`, so a control character or bidi override in a function or
+ * variable name shows as `\x1b` / `\u202e` instead of acting on the terminal. With `width` (16 or more), no line is
+ * wider than it.
+ *
+ * @example
+ * ```ts
+ * process.stdout.write(renderTable(report, { color: process.stdout.isTTY, width: process.stdout.columns }));
+ * ```
+ */
+export function renderTable(report: AuditReport, options: TableOptions = {}): string {
   const paint = (s: Severity, text: string) => (options.color ? styleText(COLOR[s], text) : text);
-  let out = "";
+  const max = options.width !== undefined && options.width > 0 ? Math.floor(options.width) : undefined;
+  const out: string[] = [];
+  const say = (line: string, indent = 2) => out.push(...hangingWrap(visible(line), max, indent));
   if (report.findings.length > 0) {
     const account = byAccount(report);
     const withLocation = report.findings.some((f) => f.location);
@@ -65,34 +99,34 @@ export function renderTable(report: AuditReport, options: { color?: boolean } = 
       where(f),
       f.variable ?? "-",
       ...(withLocation ? [located(f)] : []),
-      f.message,
+      tableMessage(f),
     ];
-    const rows = [head, ...report.findings.map(cells)];
-    const lines = pad(rows);
-    out += `${lines[0]}\n`;
-    report.findings.forEach((f, i) => (out += `${paint(f.severity, lines[i + 1] ?? "")}\n`));
+    const rows = layoutRows([head, ...report.findings.map((f) => cells(f).map(visible))], max);
+    out.push(...rows[0]!);
+    report.findings.forEach((f, i) => out.push(...(rows[i + 1] ?? []).map((line) => paint(f.severity, line))));
     const rules = [...new Set(report.findings.map((f) => f.ruleId))].sort();
-    out += "\nremediation:\n";
+    out.push("", "remediation:");
     for (const id of rules) {
       const remediation = report.findings.find((f) => f.ruleId === id)?.remediation ?? RULES[id].remediation;
-      out += `  ${id} ${RULES[id].title}: ${remediation}\n`;
+      say(`  ${id} ${RULES[id].title}: ${remediation}`, 4);
     }
-    out += "\n";
+    out.push("");
   }
-  out += `${summaryLine(report)}\n`;
+  say(summaryLine(report));
   for (const u of report.summary.templates?.unknown ?? []) {
-    out += `unknown: ${u.location.file}:${u.location.line}:${u.location.column} ${u.function} ${u.what}: ${u.reason}\n`;
+    say(`unknown: ${u.location.file}:${u.location.line}:${u.location.column} ${u.function} ${u.what}: ${u.reason}`);
   }
-  for (const k of report.summary.keysNotChecked) out += `warning: at-rest key ${k.key} not checked: ${k.reason}\n`;
-  for (const n of report.summary.notScanned) out += `warning: not scanned: ${n.functionArn}: ${n.reason}\n`;
-  for (const n of report.summary.notAudited ?? []) out += `warning: NOT AUDITED: ${n.account}${n.region ? ` ${n.region}` : " (whole account)"}: ${n.reason}\n`;
-  for (const line of hubLines(report)) out += `${line}\n`;
-  if (report.summary.failed) out += `failing: findings at or above --fail-on ${report.options.failOn} remain\n`;
-  return out;
+  for (const k of report.summary.keysNotChecked) say(`warning: at-rest key ${k.key} not checked: ${k.reason}`);
+  for (const n of report.summary.notScanned) say(`warning: not scanned: ${n.functionArn}: ${n.reason}`);
+  for (const n of report.summary.notAudited ?? []) say(`warning: NOT AUDITED: ${n.account}${n.region ? ` ${n.region}` : " (whole account)"}: ${n.reason}`);
+  for (const line of hubLines(report)) say(line);
+  if (report.summary.failed) say(`failing: findings at or above --fail-on ${report.options.failOn} remain`);
+  return out.map((line) => `${line}\n`).join("");
 }
 
+/** A Markdown cell: newlines become spaces, other control characters visible escapes, table syntax escaped. */
 function md(text: string): string {
-  return text.replace(/[|\\`*<>[\]]/g, (c) => `\\${c}`).replace(/\r?\n/g, " ");
+  return visible(text.replace(/\r?\n/g, " ")).replace(/[|\\`*<>[\]]/g, (c) => `\\${c}`);
 }
 
 /**

@@ -3,8 +3,10 @@ import { REPORT_FORMATS, renderReportChunks, writeReportFile, type ReportFormat 
 import { summaryLine, type AuditReport } from "../../audit/report.js";
 import type { FailOn } from "../../audit/types.js";
 import { emulatorFrom } from "../../core/ciphertext.js";
+import { visible } from "../../core/visible.js";
 import { AwsError, FindingsError, InputError } from "../../core/errors.js";
 import { collect, positiveInt, type CliContext, type GlobalOptions } from "../context.js";
+import { outputWidth } from "../io.js";
 
 /** Options of `envseal audit`, as commander parses them. */
 interface AuditOptions {
@@ -166,7 +168,8 @@ export function makeAuditCommand(ctx: CliContext): Command {
         bar?.stop();
       }
       const format = opts.format ?? defaultFormat(opts, g, Boolean(ctx.io.stdout.isTTY));
-      const pieces = renderReportChunks(report, format, { color: g.color && !opts.out });
+      // The table fits the terminal (or COLUMNS); a file, a pipe without COLUMNS, and the other formats keep whole lines.
+      const pieces = renderReportChunks(report, format, { color: g.color && !opts.out, width: opts.out ? undefined : outputWidth(ctx.io) });
       if (opts.out) {
         await writeReportFile(opts.out, pieces, { force: Boolean(opts.force) });
         if (!g.quiet) ctx.output.out(`${summaryLine(report)}; ${format} report written to ${opts.out}\n`);
@@ -176,7 +179,7 @@ export function makeAuditCommand(ctx: CliContext): Command {
       // Machine formats and files carry "not audited" inside; say it on stderr too, so it is never missed.
       const missing = report.summary.notAudited ?? [];
       if (missing.length > 0 && (opts.out || format !== "table") && !g.quiet) {
-        ctx.output.err(`envseal: warning: not audited: ${missing.map((n) => `${n.account}${n.region ? ` ${n.region}` : ""}`).join(", ")} (reasons in summary.notAudited)\n`);
+        ctx.output.err(`envseal: warning: not audited: ${visible(missing.map((n) => `${n.account}${n.region ? ` ${n.region}` : ""}`).join(", "))} (reasons in summary.notAudited)\n`);
       }
       verdict(report, opts.failOn);
     });
