@@ -29,7 +29,11 @@ export interface CopyRequest {
   to: string;
   /** Names to copy. Default: every sealed and bundled name of `from`. */
   names?: readonly string[];
-  /** Key to seal under for the target. Default: the target's at-rest key, else the source's, when customer managed. */
+  /**
+   * Key to seal under for the target. Default: the target's at-rest key, else the source's, when customer managed; else
+   * the key the source's ciphertext names (the bundle's, or the first sealed variable's, learnt from one kms:Decrypt
+   * whose plaintext is wiped at once).
+   */
   key?: string | undefined;
   /** Replace names the target already has. Default: false. */
   overwrite?: boolean;
@@ -55,10 +59,17 @@ export interface CopyResult {
   readonly revisionId: string | undefined;
 }
 
-async function resolveTargetKey(deps: AwsDeps, req: CopyRequest, src: FunctionState, dst: FunctionState, srcBundle?: OpenedBundle): Promise<string> {
-  const ref = req.key ?? dst.kmsKeyArn ?? src.kmsKeyArn ?? srcBundle?.keyArn;
+async function resolveTargetKey(
+  deps: AwsDeps,
+  req: CopyRequest,
+  src: FunctionState,
+  dst: FunctionState,
+  srcBundle: OpenedBundle | undefined,
+  sealedKey: () => Promise<string | undefined>,
+): Promise<string> {
+  const ref = req.key ?? dst.kmsKeyArn ?? src.kmsKeyArn ?? srcBundle?.keyArn ?? (await sealedKey());
   if (!ref) {
-    throw new InputError(`no key to seal for ${dst.name}: neither function has a customer managed at-rest key`, {
+    throw new InputError(`no key to seal for ${dst.name}: neither function has a customer managed at-rest key, and KMS named no key for ${src.name}'s ciphertext`, {
       hint: "pass --key with a customer managed KMS key",
     });
   }
@@ -104,8 +115,16 @@ export async function copy(deps: AwsDeps, req: CopyRequest): Promise<CopyResult>
       hint: `copy copies sealed values only; see \`envseal show --function ${src.name}\``,
     });
   }
-  const keyArn = await resolveTargetKey(deps, req, src, dst, srcBundle);
   const perVariable = names.filter((n) => srcManifest.includes(n) && !(srcBundle && n in srcBundle.entries));
+  // The key a sealed value names: KMS tells it only by opening the value (the blob's key bytes are not an ARN).
+  const sealedKey = async (): Promise<string | undefined> => {
+    const n = perVariable[0];
+    if (n === undefined) return undefined;
+    const opened = await source.open(decodeSealed(src.variables[n] as string, n), contextFor(src.name, n, srcVersion(n)));
+    opened.plaintext.fill(0);
+    return opened.keyArn || undefined;
+  };
+  const keyArn = await resolveTargetKey(deps, req, src, dst, srcBundle, sealedKey);
   const bundled = names.filter((n) => !perVariable.includes(n));
   // What the source holds is read once; plaintext only for what has to be re-sealed in memory.
   let rebound: Record<string, string> | undefined;

@@ -116,6 +116,20 @@ describe.skipIf(!motoAvailable())("key lifecycle against moto: bundle, rotate, c
     expect(empty.stderr).toContain("NOPE_NAME is not sealed on copy-to");
   });
 
+  it("copy without --key and no customer managed at-rest key on either side seals under the key the ciphertext names", async () => {
+    await createFunction(lambda, "copy-nokey-from", {});
+    await createFunction(lambda, "copy-nokey-to", {});
+    const s = secret("copynokey");
+    expect((await cli(["push", "-f", "copy-nokey-from", "-k", "alias/next", "DB_PASSWORD"], s)).code).toBe(0);
+    const r = await cli(["copy", "--from", "copy-nokey-from", "--to", "copy-nokey-to"]);
+    expect(r.code, r.stderr).toBe(0);
+    const v = await vars("copy-nokey-to");
+    const opened = awsDecrypt(moto, v.DB_PASSWORD!, "copy-nokey-to", "DB_PASSWORD");
+    expect(opened.plaintext).toBe(s);
+    // alias/next's key, which sealed the source value: not some other key.
+    expect(opened.keyId).toBe(awsDecrypt(moto, (await vars("copy-nokey-from")).DB_PASSWORD!, "copy-nokey-from", "DB_PASSWORD").keyId);
+  });
+
   it("adopt lists a console-sealed value after checking it opens; a value for another function is refused", async () => {
     await createFunction(lambda, "adopt-fn", {});
     const s = secret("console");

@@ -124,6 +124,30 @@ describe("copy", () => {
     expect(updates()).toHaveLength(0);
   });
 
+  it("neither function has a customer managed at-rest key: the key the source's ciphertext names, learnt from one Decrypt", async () => {
+    const SEALING = "arn:aws:kms:eu-west-1:111122223333:key/00000000-0000-0000-0000-0000000000aa";
+    const a = sealedFor("src-fn", "a", "a-plain");
+    const b = sealedFor("src-fn", "b", "b-plain");
+    functions({ "src-fn": fn("src-fn", { A1: a, B1: b, ENVSEAL_SEALED: "A1:v2,B1:v2" }, { KMSKeyArn: undefined }), "dst-fn": fn("dst-fn", {}, { KMSKeyArn: undefined }) });
+    kmsMock.on(DecryptCommand).callsFake(async (input) => {
+      const o = opens.get(Buffer.from(input.CiphertextBlob).toString("base64"));
+      if (!o || input.EncryptionContext?.LambdaFunctionName !== o.fn) throw sdkError("InvalidCiphertextException");
+      return { Plaintext: new TextEncoder().encode(o.plain), KeyId: SEALING };
+    });
+    kmsMock.on(DescribeKeyCommand).resolves({ KeyMetadata: { KeyId: "aa", Arn: SEALING, KeyManager: "CUSTOMER", KeyState: "Enabled", KeySpec: "SYMMETRIC_DEFAULT", KeyUsage: "ENCRYPT_DECRYPT" } });
+    const r = await copy(deps, { from: "src-fn", to: "dst-fn" });
+    expect(r.keyArn).toBe(SEALING);
+    // One Decrypt, of the first value, in its own context; every value then moves with ReEncrypt to that key.
+    expect(kmsMock.commandCalls(DecryptCommand).map((c) => [Buffer.from(c.args[0].input.CiphertextBlob!).toString("base64"), c.args[0].input.EncryptionContext])).toEqual([
+      [a, { LambdaFunctionName: "src-fn", EnvsealVariable: "A1" }],
+    ]);
+    expect(kmsMock.commandCalls(ReEncryptCommand).map((c) => [c.args[0].input.DestinationKeyId, c.args[0].input.DestinationEncryptionContext])).toEqual([
+      [SEALING, { LambdaFunctionName: "dst-fn", EnvsealVariable: "A1" }],
+      [SEALING, { LambdaFunctionName: "dst-fn", EnvsealVariable: "B1" }],
+    ]);
+    expect(kmsMock.commandCalls(DescribeKeyCommand).map((c) => c.args[0].input.KeyId)).toEqual([SEALING]);
+  });
+
   it("a failing re-seal names the variable", async () => {
     const srcVal = sealedFor("src-fn", "db", "db-plain");
     functions({ "src-fn": fn("src-fn", { DB1: srcVal, ENVSEAL_SEALED: "DB1" }), "dst-fn": fn("dst-fn", {}) });
