@@ -5,6 +5,8 @@
  * @module
  */
 
+import { AUDIT_PERMISSIONS, type AuditResource } from "../audit/permissions.js";
+
 /** What an action applies to. */
 export type Scope =
   /** The function being read or written. */
@@ -26,6 +28,16 @@ export interface Permission {
 }
 
 const P = (action: string, scope: Scope, why: string): Permission => ({ action, scope, why });
+
+/** The auditor's resources in this table's scopes (the auditor's table is finer: it also serves the org and Config roles). */
+const AUDIT_SCOPE: Readonly<Record<AuditResource, Scope>> = {
+  any: "account",
+  "account-keys": "account",
+  "account-roles": "role",
+  "member-role": "role",
+  "hub-product": "account",
+  hub: "account",
+};
 
 const READ_FUNCTION = P("lambda:GetFunctionConfiguration", "function", "read the environment (and wait until an update is live)");
 const WRITE_FUNCTION = P("lambda:UpdateFunctionConfiguration", "function", "write the environment in one update with RevisionId");
@@ -73,15 +85,8 @@ export const COMMAND_PERMISSIONS: Readonly<Record<CommandName, readonly Permissi
   copy: [DESCRIBE, REENCRYPT_FROM, REENCRYPT_TO, DECRYPT, ENCRYPT, READ_FUNCTION, WRITE_FUNCTION, ...AT_REST],
   adopt: [P("kms:Decrypt", "sealingKey", "check that each value opens for the function"), REENCRYPT_FROM, REENCRYPT_TO, READ_FUNCTION, WRITE_FUNCTION, ...AT_REST],
   policy: [DESCRIBE, READ_FUNCTION, ...READ_AT_REST],
-  audit: [
-    P("lambda:ListFunctions", "account", "list the functions of each region"),
-    P("kms:DescribeKey", "account", "check each at-rest key once"),
-    P("kms:GetKeyRotationStatus", "account", "check each at-rest key's rotation"),
-    P("account:ListRegions", "account", "--regions all"),
-    P("kms:GetKeyPolicy", "account", "ES014: whether each at-rest key's policy lets the execution role kms:Decrypt"),
-    P("kms:ListGrants", "account", "ES014: grants that let the execution role kms:Decrypt the at-rest key"),
-    P("iam:SimulatePrincipalPolicy", "role", "ES014: whether the execution role's IAM policies allow kms:Decrypt on the at-rest key"),
-  ],
+  // The auditor's own table (src/audit/permissions.ts), in this table's scopes: one list, so the two cannot drift.
+  audit: AUDIT_PERMISSIONS.audit.map((p) => P(p.action, AUDIT_SCOPE[p.resource], p.why)),
   doctor: [
     READ_FUNCTION,
     ...KEY_ACCESS("atRestKey"),
