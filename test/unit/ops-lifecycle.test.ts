@@ -201,11 +201,13 @@ describe("copy", () => {
     expect(lambdaMock.commandCalls(UpdateFunctionConfigurationCommand)[0]!.args[0].input.Environment!.Variables!.ENVSEAL_SEALED).toBe("DB1:v2");
   });
 
-  it("asks for --key when neither function has a customer managed at-rest key", async () => {
+  it("asks for --key when neither function has a customer managed at-rest key and KMS names no key for the ciphertext", async () => {
     lambdaMock.on(GetFunctionConfigurationCommand, { FunctionName: "a-fn" }).resolves(fnConfig("a-fn", { DB1: b64("db"), ENVSEAL_SEALED: "DB1" }));
     lambdaMock.on(GetFunctionConfigurationCommand, { FunctionName: "b-fn" }).resolves(fnConfig("b-fn", {}));
+    kmsMock.on(DecryptCommand).resolves({ Plaintext: new TextEncoder().encode("db-plain") });
     const p = copy(deps, { from: "a-fn", to: "b-fn" });
-    await expect(p).rejects.toThrow(/no key to seal for b-fn: neither function has a customer managed at-rest key/);
+    await expect(p).rejects.toThrow(/no key to seal for b-fn: neither function has a customer managed at-rest key, and KMS named no key for a-fn's ciphertext/);
+    expect(kmsMock.commandCalls(ReEncryptCommand)).toHaveLength(0);
     await expect(p).rejects.toMatchObject({ hint: expect.stringContaining("pass --key") });
   });
 });
