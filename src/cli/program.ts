@@ -6,6 +6,7 @@
  */
 import { Command, CommanderError, Option } from "commander";
 import { Declined, EnvsealError, ExitCode, FindingsError, exitCodeOf, type ExitCode as Code } from "../core/errors.js";
+import { visible } from "../core/visible.js";
 import { CliContext, positiveInt, type DepsFactory } from "./context.js";
 import type { Io } from "./io.js";
 import { makeDecryptCommand, makeEncryptCommand } from "./commands/crypt.js";
@@ -43,7 +44,8 @@ export function buildProgram(ctx: CliContext): Command {
     .configureOutput({
       writeOut: (s) => ctx.io.stdout.write(s),
       writeErr: (s) => ctx.io.stderr.write(s),
-      outputError: (s, write) => write(`envseal: ${s.replace(/^error: /, "error: ")}`),
+      // commander quotes what was typed (an unknown option, an argument): control characters in it are shown as escapes.
+      outputError: (s, write) => write(`envseal: ${s.split("\n").map(visible).join("\n")}`),
     });
   const commands = [
     makeEncryptCommand,

@@ -120,6 +120,13 @@ describe("control characters in names never reach the terminal raw", () => {
     expect(input.stderr).toContain("(x\\x1b[31m: variable A\\x1b[2J\\u202e is number, not a string)");
   });
 
+  it("commander's usage errors quoting what was typed show its control characters as escapes", async () => {
+    const r = await runBuiltCli(["push", "-f", "x", "--fu\u001b[31mX\u202e"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).not.toMatch(RAW);
+    expect(r.stderr).toContain("envseal: error: unknown option '--fu\\x1b[31mX\\u202e'");
+  });
+
   it.each(["table", "markdown"])("--template, --format %s: resource, variable and file path shown as escapes", async (format) => {
     const r = await runBuiltCli(["audit", "--template", ".", "--format", format, "--fail-on", "none"], { cwd: dir, env: { COLUMNS: "100" } });
     expect(r.code, r.stderr).toBe(0);
