@@ -87,11 +87,14 @@ describe("the SDK path's default client", () => {
     await defaultKmsClient({ timeoutMs: 100 });
     expect(built[1]!.endpoint).toBe("https://kms-fips.eu-west-1.amazonaws.com");
     resetDefaultClient();
-    vi.stubEnv("AWS_USE_FIPS_ENDPOINT", "yes");
     vi.stubEnv("AWS_REGION", "");
     vi.stubEnv("AWS_DEFAULT_REGION", "cn-north-1");
-    await defaultKmsClient({ timeoutMs: 100 });
-    expect(built[2]!.endpoint).toBe("https://kms.cn-north-1.amazonaws.com.cn");
+    for (const notExactlyTrue of ["yes", "xtrue", "truex"]) {
+      resetDefaultClient();
+      vi.stubEnv("AWS_USE_FIPS_ENDPOINT", notExactlyTrue);
+      await defaultKmsClient({ timeoutMs: 100 });
+      expect(built.at(-1)!.endpoint).toBe("https://kms.cn-north-1.amazonaws.com.cn");
+    }
   });
 
   it("inside Lambda without a region leaves the endpoint to the SDK", async () => {

@@ -232,6 +232,13 @@ describe("the lean path's retries of network failures", () => {
     expect(EventEmitter.getEventListeners(controller.signal, "abort")).toHaveLength(0);
   });
 
+  it("a TLS error code that has no explanation is passed on as it is", async () => {
+    wire.mode = "fail";
+    wire.failWith = failing({ code: "ERR_TLS_HANDSHAKE_TIMEOUT" });
+    const err = await decrypt("https://localhost:8443").catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: "ERR_TLS_HANDSHAKE_TIMEOUT", message: "failed: ERR_TLS_HANDSHAKE_TIMEOUT" });
+  });
+
   it("an unanswered request fails with a TimeoutError naming the timeout, and is retried", async () => {
     answer = () => undefined;
     const err = await decrypt("https://localhost:8443", { timeoutMs: 150, maxAttempts: 2 }).catch((e: unknown) => e);

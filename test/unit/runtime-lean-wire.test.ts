@@ -9,6 +9,7 @@ interface Seen {
   url: string | undefined;
   headers: IncomingHttpHeaders;
   body: string;
+  remotePort: number | undefined;
 }
 let answer: (res: import("node:http").ServerResponse) => void = (res) => res.end();
 const seen: Seen[] = [];
@@ -20,7 +21,7 @@ beforeAll(async () => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
-      seen.push({ method: req.method, url: req.url, headers: req.headers, body: Buffer.concat(chunks).toString("utf8") });
+      seen.push({ method: req.method, url: req.url, headers: req.headers, body: Buffer.concat(chunks).toString("utf8"), remotePort: req.socket.remotePort });
       answer(res);
     });
   });
@@ -85,6 +86,16 @@ describe("leanDecrypt", () => {
     expect(err).toMatchObject({ name: "IncorrectKeyException", message: "The key is wrong", $fault: "client", $metadata: { httpStatusCode: 400, requestId: "rid-9" } });
     answer = json(500, { __type: "KMSInternalException", message: "inner" });
     expect(await run().catch((e: unknown) => e)).toMatchObject({ message: "inner", $fault: "server" });
+  });
+
+  it("keeps the loopback connection alive between calls (one socket for two Decrypts)", async () => {
+    answer = json(200, { Plaintext: Buffer.from("opened").toString("base64") });
+    const decrypt = leanDecrypt(target, { timeoutMs: 5000, maxAttempts: 1 });
+    await decrypt(new Uint8Array([1]), {}, new AbortController().signal);
+    await new Promise((r) => setImmediate(r));
+    await decrypt(new Uint8Array([2]), {}, new AbortController().signal);
+    expect(seen).toHaveLength(2);
+    expect(seen[1]!.remotePort).toBe(seen[0]!.remotePort);
   });
 
   it("names an empty plaintext, and leaves the message empty when KMS gave none", async () => {
