@@ -57,7 +57,7 @@ function uriEncode(text: string): string {
  *
  * @example
  * ```ts
- * canonicalPath("/a/./b/../c d"); // "/a/c%2520d"
+ * canonicalPath("/a/./b/../c%20d"); // "/a/c%2520d"
  * ```
  */
 export function canonicalPath(path: string): string {

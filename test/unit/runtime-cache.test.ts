@@ -103,3 +103,114 @@ describe("runtime cache", () => {
     expect(process.env.A1).toBe("pw-1");
   });
 });
+
+/** A KMS client whose Decrypts the test answers or fails, one by one. */
+function controlledClient() {
+  const pending: Array<{ resolve: (v: { Plaintext: Uint8Array }) => void; reject: (e: Error) => void; tag: number; context: Record<string, string> }> = [];
+  const client = {
+    send: (command: { input: { CiphertextBlob: Uint8Array; EncryptionContext: Record<string, string> } }) =>
+      new Promise((resolve, reject) => pending.push({ resolve: resolve as never, reject, tag: command.input.CiphertextBlob[0]!, context: command.input.EncryptionContext })),
+  } as unknown as KMSClient;
+  const answerAll = () => {
+    for (const p of pending.splice(0)) p.resolve({ Plaintext: new TextEncoder().encode(`pw-${p.tag}`) });
+  };
+  const failAll = (name: string) => {
+    for (const p of pending.splice(0)) p.reject(Object.assign(new Error(`${name} from the test`), { name, $metadata: { httpStatusCode: 400 } }));
+  };
+  return { client, pending, answerAll, failAll };
+}
+
+describe("runtime cache keys and failures", () => {
+  it("minBundleGeneration and kmsEndpoint are part of the key: each value opens on its own", async () => {
+    const kms = controlledClient();
+    const plain = loadSecrets({ client: kms.client });
+    await vi.waitFor(() => expect(kms.pending).toHaveLength(1));
+    kms.answerAll();
+    await plain;
+    const withMin = loadSecrets({ client: kms.client, minBundleGeneration: 1 });
+    await vi.waitFor(() => expect(kms.pending).toHaveLength(1));
+    kms.answerAll();
+    await expect(withMin).resolves.toEqual({ A1: "pw-1" });
+    const withEndpoint = loadSecrets({ client: kms.client, kmsEndpoint: "https://kms.internal.example" });
+    await vi.waitFor(() => expect(kms.pending).toHaveLength(1));
+    kms.answerAll();
+    await expect(withEndpoint).resolves.toEqual({ A1: "pw-1" });
+    // Each is cached under its own key now.
+    await loadSecrets({ client: kms.client, minBundleGeneration: 1 });
+    await loadSecrets({ client: kms.client, kmsEndpoint: "https://kms.internal.example" });
+    expect(kms.pending).toHaveLength(0);
+  });
+
+  it("the key's parts cannot run into each other (function name, names)", async () => {
+    vi.stubEnv("A1B1", blob(3));
+    const kms = controlledClient();
+    const a = loadSecrets({ client: kms.client, functionName: "orders-api", names: ["B1"] });
+    await vi.waitFor(() => expect(kms.pending).toHaveLength(2));
+    kms.answerAll();
+    await a;
+    const b = loadSecrets({ client: kms.client, functionName: "orders-apiB1" });
+    await vi.waitFor(() => expect(kms.pending).toHaveLength(1));
+    expect(kms.pending[0]!.context).toEqual({ LambdaFunctionName: "orders-apiB1" });
+    kms.answerAll();
+    await b;
+    const c = loadSecrets({ client: kms.client, names: ["A1", "B1"] });
+    await vi.waitFor(() => expect(kms.pending).toHaveLength(2));
+    kms.answerAll();
+    await expect(c).resolves.toEqual({ A1: "pw-1", B1: "pw-2" });
+    const d = loadSecrets({ client: kms.client, names: ["A1B1"] });
+    await vi.waitFor(() => expect(kms.pending).toHaveLength(2));
+    kms.answerAll();
+    await expect(d).resolves.toEqual({ A1: "pw-1", A1B1: "pw-3" });
+  });
+
+  it("a caller who joined a load that fails gets its error at once, not a Timeout", async () => {
+    const kms = controlledClient();
+    const first = loadSecrets({ client: kms.client });
+    const joined = loadSecrets({ client: kms.client, timeoutMs: 2000 });
+    await vi.waitFor(() => expect(kms.pending).toHaveLength(1));
+    kms.failAll("AccessDeniedException");
+    await expect(first).rejects.toMatchObject({ code: "AccessDeniedException" });
+    await expect(joined).rejects.toMatchObject({ code: "AccessDeniedException" });
+  });
+
+  it("a failure is not cached, and a stale failure never evicts the load that replaced it", async () => {
+    const kms = controlledClient();
+    const stale = loadSecrets({ client: kms.client });
+    await vi.waitFor(() => expect(kms.pending).toHaveLength(1));
+    const staleCall = kms.pending.splice(0);
+    resetSecrets();
+    const fresh = loadSecrets({ client: kms.client });
+    await vi.waitFor(() => expect(kms.pending).toHaveLength(1));
+    kms.answerAll();
+    await expect(fresh).resolves.toEqual({ A1: "pw-1" });
+    staleCall[0]!.reject(Object.assign(new Error("late"), { name: "AccessDeniedException" }));
+    await expect(stale).rejects.toMatchObject({ code: "AccessDeniedException" });
+    await expect(loadSecrets({ client: kms.client })).resolves.toEqual({ A1: "pw-1" });
+    expect(kms.pending).toHaveLength(0);
+    // A failure of the current load is evicted: the next call asks KMS again.
+    resetSecrets();
+    const failing = loadSecrets({ client: kms.client });
+    await vi.waitFor(() => expect(kms.pending).toHaveLength(1));
+    kms.failAll("KMSInternalException");
+    await expect(failing).rejects.toMatchObject({ code: "KMSInternalException" });
+    const retry = loadSecrets({ client: kms.client });
+    await vi.waitFor(() => expect(kms.pending).toHaveLength(1));
+    kms.answerAll();
+    await expect(retry).resolves.toEqual({ A1: "pw-1" });
+  });
+
+  it("required: all present opens; several missing are listed, each name cut to 64 characters", async () => {
+    const kms = controlledClient();
+    const ok = loadSecrets({ client: kms.client, required: ["A1"] });
+    await vi.waitFor(() => expect(kms.pending).toHaveLength(1));
+    kms.answerAll();
+    await expect(ok).resolves.toEqual({ A1: "pw-1" });
+    const long = `L${"Y".repeat(80)}`;
+    await expect(loadSecrets({ client: kms.client, required: ["A1", long, "B9"] })).rejects.toMatchObject({
+      code: "MissingSecret",
+      variable: long.slice(0, 64),
+      message: `${long.slice(0, 64)}, B9 are required but not sealed in this function (not in ENVSEAL_SEALED, options.names or the bundle)`,
+      hint: "push it with envseal; a name dropped from ENVSEAL_SEALED (or the bundle) by a configuration edit is refused here",
+    });
+  });
+});

@@ -142,3 +142,32 @@ describe("toUnsealError", () => {
     expect(map(new InputError("bad", { hint: "h2" }))).toEqual({ message: "DB_PASSWORD: bad", hint: "h2", code: "InputError", variable: "DB_PASSWORD" });
   });
 });
+
+describe("toUnsealError, more exact branches", () => {
+  it("a v2 value (context names the variable) that does not open says so, with its own hint", () => {
+    const u = toUnsealError(err("InvalidCiphertextException"), { ...AT, context: { LambdaFunctionName: "orders-api", EnvsealVariable: "DB_PASSWORD" } });
+    expect(u.message).toBe(
+      "DB_PASSWORD: does not open with encryption context LambdaFunctionName=orders-api, EnvsealVariable=DB_PASSWORD (InvalidCiphertextException): sealed for another variable or function? a value moved, swapped or renamed between variables fails here",
+    );
+    expect(u.hint).toBe("push the value again under this name (`envseal push`), or `envseal copy` it from the function it was sealed for");
+  });
+
+  it.each([
+    ["an SDK TimeoutError with a Node code that is no timeout", err("TimeoutError", { code: "ESOCKETWEIRD" })],
+    ["another error name with the Node code ETIMEDOUT", err("SomeSdkError", { code: "ETIMEDOUT" })],
+  ])("%s is a Timeout", (_what, e) => {
+    expect(map(e)).toMatchObject({ code: "Timeout", message: "DB_PASSWORD: kms:Decrypt timed out after 1234 ms" });
+  });
+});
+
+describe("explainTlsFailure", () => {
+  it("leaves non-objects alone, and its marks are hidden from spreads and can be replaced", () => {
+    expect(() => explainTlsFailure(null, "kms.example", "m")).not.toThrow();
+    expect(() => explainTlsFailure("text", "kms.example", "m")).not.toThrow();
+    const e = Object.assign(new Error("x"), { code: "ERR_SSL_WRONG_VERSION_NUMBER" });
+    explainTlsFailure(e, "first.example", "first");
+    explainTlsFailure(e, "kms.example:8443", "the endpoint did not answer in TLS");
+    expect(Object.getOwnPropertySymbols({ ...e })).toEqual([]);
+    expect(map(e).message).toBe("DB_PASSWORD: KMS at kms.example:8443: the endpoint did not answer in TLS");
+  });
+});

@@ -9,6 +9,7 @@ interface Seen {
   url: string | undefined;
   headers: IncomingHttpHeaders;
   body: string;
+  remotePort: number | undefined;
 }
 let answer: (res: import("node:http").ServerResponse) => void = (res) => res.end();
 const seen: Seen[] = [];
@@ -20,7 +21,7 @@ beforeAll(async () => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
-      seen.push({ method: req.method, url: req.url, headers: req.headers, body: Buffer.concat(chunks).toString("utf8") });
+      seen.push({ method: req.method, url: req.url, headers: req.headers, body: Buffer.concat(chunks).toString("utf8"), remotePort: req.socket.remotePort });
       answer(res);
     });
   });
@@ -55,6 +56,8 @@ describe("leanDecrypt", () => {
     expect(s.headers["content-length"]).toBe(String(Buffer.byteLength(s.body)));
     expect(s.headers["x-amz-security-token"]).toBe("tok");
     expect(s.headers.host).toBe(target.url.host);
+    // The loopback agent keeps its connection open.
+    expect(s.headers.connection).toBe("keep-alive");
     expect(s.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDTEST\/\d{8}\/eu-west-1\/kms\/aws4_request, SignedHeaders=content-type;host;x-amz-content-sha256;x-amz-date;x-amz-security-token;x-amz-target, Signature=[0-9a-f]{64}$/);
   });
 
@@ -67,6 +70,10 @@ describe("leanDecrypt", () => {
     ["a 2xx that is not JSON", json(200, "not json"), "SerializationException", 200],
     ["a 2xx without a plaintext", json(200, { KeyId: "k" }), "EmptyPlaintext", 200],
     ["a 2xx with an empty plaintext", json(200, { Plaintext: "" }), "EmptyPlaintext", 200],
+    ["a 500 without a type", json(500, {}), "KMSInternalException", 500],
+    ["a __type with spaces around it", json(400, { __type: " com.amazonaws.kms#DisabledException " }), "DisabledException", 400],
+    ["a 300 even with a plaintext", json(300, { Plaintext: "AQ==" }), "UnknownError", 300],
+    ["a 300 that is not JSON", json(300, "not json"), "UnknownError", 300],
   ])("reads the error from %s", async (_what, respond, code, status) => {
     answer = respond;
     const err = await run().catch((e: unknown) => e);
@@ -79,6 +86,23 @@ describe("leanDecrypt", () => {
     expect(err).toMatchObject({ name: "IncorrectKeyException", message: "The key is wrong", $fault: "client", $metadata: { httpStatusCode: 400, requestId: "rid-9" } });
     answer = json(500, { __type: "KMSInternalException", message: "inner" });
     expect(await run().catch((e: unknown) => e)).toMatchObject({ message: "inner", $fault: "server" });
+  });
+
+  it("keeps the loopback connection alive between calls (one socket for two Decrypts)", async () => {
+    answer = json(200, { Plaintext: Buffer.from("opened").toString("base64") });
+    const decrypt = leanDecrypt(target, { timeoutMs: 5000, maxAttempts: 1 });
+    await decrypt(new Uint8Array([1]), {}, new AbortController().signal);
+    await new Promise((r) => setImmediate(r));
+    await decrypt(new Uint8Array([2]), {}, new AbortController().signal);
+    expect(seen).toHaveLength(2);
+    expect(seen[1]!.remotePort).toBe(seen[0]!.remotePort);
+  });
+
+  it("names an empty plaintext, and leaves the message empty when KMS gave none", async () => {
+    answer = json(200, { KeyId: "k" });
+    expect(await run().catch((e: unknown) => e)).toMatchObject({ name: "EmptyPlaintext", message: "KMS returned no plaintext" });
+    answer = json(400, { __type: "AccessDeniedException" });
+    expect(await run().catch((e: unknown) => e)).toMatchObject({ name: "AccessDeniedException", message: "" });
   });
 
   it("retries 5xx, 429 and throttling up to maxAttempts; never a 4xx", async () => {

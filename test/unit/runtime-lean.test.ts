@@ -3,7 +3,7 @@ import { createHash, createHmac } from "node:crypto";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { loadSecrets, resetSecrets } from "../../src/runtime/index.js";
 import { kmsHost, leanTargetFromEnv } from "../../src/runtime/lean.js";
-import { signPost } from "../../src/runtime/sigv4.js";
+import { canonicalPath, signPost } from "../../src/runtime/sigv4.js";
 import { transportOf } from "../../src/runtime/choose.js";
 import { fakeVault, kmsError, type FakeVault } from "../support/runtime.js";
 import { kmsBackends } from "../support/runtime-backends.js";
@@ -44,7 +44,7 @@ describe("the lean path's SigV4 signer", () => {
     expect(ours["x-amz-security-token"]).toBe(sessionToken);
   });
 
-  it.each(["/kms", "/prefix/kms/", "/a/./b/../c", "/with%20space/x"])("signs the request's own path %s exactly as @smithy/signature-v4 does", async (path) => {
+  it.each(["/kms", "/prefix/kms/", "/a/./b/../c", "/with%20space/x", "/it's/(a)*!/b"])("signs the request's own path %s exactly as @smithy/signature-v4 does", async (path) => {
     const credentials = { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY" };
     const date = new Date("2024-02-29T23:59:58.123Z");
     const body = "{}";
@@ -56,6 +56,25 @@ describe("the lean path's SigV4 signer", () => {
     );
     expect(ours.authorization).toBe(theirs.headers.authorization);
     expect(ours.authorization).not.toBe(signPost({ credentials, region: "us-east-1", service: "kms", host: "kms.example", headers: base, body, date }).authorization);
+  });
+  it("canonicalizes header values as @smithy/signature-v4 does (trimmed, inner whitespace runs as one space)", async () => {
+    const credentials = { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY" };
+    const date = new Date("2024-02-29T23:59:58.123Z");
+    const base = { "content-type": "  application/x-amz-json-1.1 ", "x-amz-target": "TrentService.Decrypt", "x-custom": "a   b \t c" };
+    const ours = signPost({ credentials, region: "us-east-1", service: "kms", host: "kms.example", headers: base, body: "{}", date });
+    const theirs = await new SignatureV4({ credentials, region: "us-east-1", service: "kms", sha256: Sha256 }).sign(
+      { method: "POST", protocol: "https:", hostname: "kms.example", path: "/", query: {}, headers: { ...base, host: "kms.example" }, body: "{}" },
+      { signingDate: date },
+    );
+    expect(ours.authorization).toBe(theirs.headers.authorization);
+  });
+
+  it("canonicalPath keeps a relative path relative and encodes RFC 3986 sub-delimiters in upper-case hex", () => {
+    expect(canonicalPath("kms/x")).toBe("kms/x");
+    expect(canonicalPath("/a/./b/../c%20d")).toBe("/a/c%2520d");
+    expect(canonicalPath("/a/c d")).toBe("/a/c%20d");
+    expect(canonicalPath("/it's(a)*!")).toBe("/it%27s%28a%29%2A%21");
+    expect(canonicalPath("/")).toBe("/");
   });
 });
 

@@ -125,3 +125,34 @@ describe("loadSecrets and getSecret", () => {
     await expect(loadSecrets({ client: client(false).c })).rejects.toMatchObject({ code: "EmptyPlaintext", variable: "A1", message: "A1: KMS answered without a plaintext" });
   });
 });
+
+describe("runtimeState", () => {
+  it("is created on first use with an empty cache, then shared", async () => {
+    const { runtimeState } = await import("../../src/runtime/state.js");
+    const g = globalThis as Record<symbol, unknown>;
+    const KEY = Symbol.for("envseal.runtime.state/1");
+    const saved = g[KEY];
+    delete g[KEY];
+    const fresh = runtimeState();
+    const again = runtimeState();
+    g[KEY] = saved;
+    expect(fresh.cache).toBeInstanceOf(Map);
+    expect(fresh.cache.size).toBe(0);
+    expect(again).toBe(fresh);
+    expect(runtimeState()).toBe(saved);
+  });
+});
+
+describe("kmsEndpointFromEnv and insideLambda", () => {
+  it("the explicit endpoint wins and is checked under its own name; inside Lambda the environment is not consulted", async () => {
+    const { insideLambda, kmsEndpointFromEnv } = await import("../../src/runtime/env.js");
+    expect(insideLambda({ AWS_LAMBDA_RUNTIME_API: "127.0.0.1:9001" })).toBe(true);
+    expect(insideLambda({})).toBe(false);
+    expect(kmsEndpointFromEnv({ AWS_ENDPOINT_URL_KMS: "https://env.example" }, "https://own.example")).toBe("https://own.example/");
+    expect(kmsEndpointFromEnv({ AWS_LAMBDA_RUNTIME_API: "127.0.0.1:9001" }, "https://own.example")).toBe("https://own.example/");
+    expect(() => kmsEndpointFromEnv({}, "http://kms.example.com")).toThrow("kmsEndpoint uses http to kms.example.com; envseal requires HTTPS");
+    expect(kmsEndpointFromEnv({ AWS_LAMBDA_RUNTIME_API: "127.0.0.1:9001", AWS_ENDPOINT_URL_KMS: "https://env.example" })).toBeUndefined();
+    expect(kmsEndpointFromEnv({ AWS_ENDPOINT_URL_KMS: "https://env.example" })).toBe("https://env.example/");
+    expect(kmsEndpointFromEnv({})).toBeUndefined();
+  });
+});

@@ -1,4 +1,5 @@
 /** openPlan with a scripted Decrypt: every call starts at once with the plan's context, errors in plan order, the bound. */
+import { getMaxListeners } from "node:events";
 import { describe, expect, it } from "vitest";
 import { openPlan } from "../../src/runtime/open.js";
 import type { DecryptFn } from "../../src/runtime/decrypt.js";
@@ -80,5 +81,53 @@ describe("openPlan", () => {
     expect(out).toEqual({});
     expect(Object.isFrozen(out)).toBe(true);
     expect(d.calls).toHaveLength(0);
+  });
+});
+
+describe("openPlan's details", () => {
+  it("each failure carries its hint", async () => {
+    const notUtf8 = scripted({ 1: async () => new Uint8Array([0xc3]) });
+    await expect(openPlan(plan([item("A1", 1)]), notUtf8.fn, 1000)).rejects.toMatchObject({ code: "NotUtf8", hint: "re-seal the value as UTF-8 text" });
+    const badBundle = scripted({ 2: async () => enc("not json") });
+    await expect(openPlan(plan([item("ENVSEAL_BUNDLE", 2, true)]), badBundle.fn, 1000)).rejects.toMatchObject({
+      code: "InvalidBundle",
+      hint: "re-create it with `envseal push --bundle`",
+    });
+    const conflict = scripted({ 1: async () => enc("pw"), 2: async () => enc('{"A1":"other"}') });
+    await expect(openPlan(plan([item("A1", 1), item("ENVSEAL_BUNDLE", 2, true)]), conflict.fn, 1000)).rejects.toMatchObject({
+      code: "Conflict",
+      hint: "keep it in one place: `envseal unset` the variable or re-create the bundle without it",
+    });
+  });
+
+  it("a v1 bundle counts as generation 0 for minBundleGeneration (no seal time to name)", async () => {
+    const d = scripted({ 2: async () => enc('{"API_KEY":"ak"}') });
+    await expect(openPlan(plan([item("ENVSEAL_BUNDLE", 2, true)]), d.fn, 1000, { minBundleGeneration: 1 })).rejects.toMatchObject({
+      code: "BundleRolledBack",
+      variable: "ENVSEAL_BUNDLE",
+      message: "ENVSEAL_BUNDLE is generation 0: older than the handler's minBundleGeneration 1",
+      hint: "an older bundle was put back into the configuration: push the secrets again, or lower minBundleGeneration if this is intended",
+    });
+    await expect(openPlan(plan([item("ENVSEAL_BUNDLE", 2, true)]), d.fn, 1000, { minBundleGeneration: 0 })).resolves.toEqual({ API_KEY: "ak" });
+  });
+
+  it("the shared abort signal allows four listeners per item plus two, at least ten", async () => {
+    const seen: number[] = [];
+    const fn: DecryptFn = async (_c, _x, signal) => (seen.push(getMaxListeners(signal)), enc("v"));
+    await openPlan(plan(["A", "B", "C", "D", "E"].map((v, i) => item(v, i))), fn, 1000);
+    await openPlan(plan([item("A", 1)]), fn, 1000);
+    expect(seen).toEqual([22, 22, 22, 22, 22, 10]);
+  });
+
+  it("a Decrypt that ignores the signal is cut off by an AbortError at the bound", async () => {
+    const d = scripted({ 1: () => new Promise<Uint8Array>(() => undefined) });
+    await expect(openPlan(plan([item("A1", 1)]), d.fn, 20)).rejects.toMatchObject({ code: "Timeout", cause: { name: "AbortError" } });
+  });
+
+  it("once opened, the bound's timer is cleared: the signal is never aborted afterwards", async () => {
+    const d = scripted({ 1: async () => enc("v") });
+    await openPlan(plan([item("A1", 1)]), d.fn, 20);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(d.calls[0]!.signal.aborted).toBe(false);
   });
 });

@@ -78,3 +78,38 @@ describe("invocationTimeout: the reserve is subtracted from the remaining time",
     expect(invocationTimeout(ctx(Number.POSITIVE_INFINITY), {})).toBe(DEFAULT_TIMEOUT_MS);
   });
 });
+
+describe("planUnseal: exact order, messages and hints", () => {
+  it("names from options.names sort in with the manifest's", () => {
+    expect(namesToOpen({ ENVSEAL_SEALED: "ZED_KEY" }, ["AAA_KEY"])).toEqual(["AAA_KEY", "ZED_KEY"]);
+  });
+
+  it("a name both listed and named that is missing is reported as listed in the manifest", () => {
+    expect(() => planUnseal({ ENVSEAL_SEALED: "A_KEY", AWS_LAMBDA_FUNCTION_NAME: FN }, { names: ["A_KEY"] })).toThrow(
+      expect.objectContaining({
+        code: "MissingVariable",
+        variable: "A_KEY",
+        message: "A_KEY is listed in ENVSEAL_SEALED but is not set",
+        hint: "re-push the function with envseal, or remove the name from the manifest (envseal unset)",
+      }),
+    );
+    expect(() => planUnseal({ AWS_LAMBDA_FUNCTION_NAME: FN }, { names: ["B_KEY"] })).toThrow(
+      expect.objectContaining({ code: "MissingVariable", message: "B_KEY is named in options.names but is not set" }),
+    );
+  });
+
+  it("a malformed manifest, a missing function name and a value that is no ciphertext carry their hints", () => {
+    expect(() => planUnseal({ ENVSEAL_SEALED: "not a name!", AWS_LAMBDA_FUNCTION_NAME: FN })).toThrow(
+      expect.objectContaining({ code: "InvalidManifest", variable: "ENVSEAL_SEALED", message: "ENVSEAL_SEALED is malformed", hint: "re-push the function with envseal" }),
+    );
+    expect(() => planUnseal({ ENVSEAL_SEALED: "A_KEY", A_KEY: blob(1) })).toThrow(
+      expect.objectContaining({
+        code: "NoFunctionName",
+        hint: "outside Lambda pass loadSecrets({ functionName }); envseal never decrypts without an encryption context",
+      }),
+    );
+    expect(() => planUnseal({ ENVSEAL_SEALED: "A_KEY", A_KEY: "plain text", AWS_LAMBDA_FUNCTION_NAME: FN })).toThrow(
+      expect.objectContaining({ code: "NotCiphertext", variable: "A_KEY", hint: "seal it with `envseal push` (or the Lambda console's encryption helpers)" }),
+    );
+  });
+});
