@@ -131,6 +131,59 @@ describe("readTerraformPlan", () => {
   });
 });
 
+describe("readTerraformPlan: which changes count", () => {
+  const change = (address: string, actions: string[], after: unknown) => ({ address, type: "aws_lambda_function", change: { actions, after } });
+  it("a deletion alone is skipped even with an after; a replacement (delete, create) is read; no after is skipped", () => {
+    const out = read({
+      format_version: "1.0",
+      resource_changes: [
+        change("aws_lambda_function.deleted", ["delete"], { environment: [{ variables: { A: "1" } }] }),
+        change("aws_lambda_function.replaced", ["delete", "create"], { environment: [{ variables: { A: "1" } }] }),
+        change("aws_lambda_function.created", ["create"], { environment: [{ variables: { A: "1" } }] }),
+        change("aws_lambda_function.null_after", ["create"], null),
+        { address: "aws_lambda_function.no_after", type: "aws_lambda_function", change: { actions: ["create"] } },
+      ],
+      planned_values: {
+        root_module: {
+          resources: [
+            { address: "aws_lambda_function.deleted", type: "aws_lambda_function", values: { environment: [{ variables: { B: "2" } }] } },
+            { address: "aws_lambda_function.planned_only", type: "aws_lambda_function", values: { environment: [{ variables: { C: "3", D: null } }] } },
+            { address: "aws_s3_bucket.b", type: "aws_s3_bucket", values: {} },
+          ],
+        },
+      },
+    });
+    expect(out.functions.map((f) => [f.id, [...f.variables.keys()]])).toEqual([
+      ["aws_lambda_function.replaced", ["A"]],
+      ["aws_lambda_function.created", ["A"]],
+      ["aws_lambda_function.planned_only", ["C"]],
+    ]);
+  });
+
+  it("an unknown variables block marks the environment unknown; a false unknown flag is ignored", () => {
+    const out = read({
+      format_version: "1.0",
+      resource_changes: [
+        {
+          address: "aws_lambda_function.v",
+          type: "aws_lambda_function",
+          change: { actions: ["create"], after: { environment: [{ variables: { A: "1" } }] }, after_unknown: { environment: [{ variables: true }] } },
+        },
+        {
+          address: "aws_lambda_function.f",
+          type: "aws_lambda_function",
+          change: { actions: ["create"], after: { environment: [{ variables: { A: "1" } }] }, after_unknown: { environment: [{ variables: { A: false } }] } },
+        },
+      ],
+    });
+    expect(out.functions.map((f) => [f.id, f.environmentUnknown, [...f.variables.keys()]])).toEqual([
+      ["aws_lambda_function.v", "known after apply", []],
+      ["aws_lambda_function.f", undefined, ["A"]],
+    ]);
+    expect(out.unknown.map((u) => [u.function, u.what])).toEqual([["aws_lambda_function.v", "environment"]]);
+  });
+});
+
 describe("isTerraformPlan", () => {
   it("needs format_version and resource_changes or planned_values", () => {
     expect(isTerraformPlan(src({ format_version: "1.0", resource_changes: [] }))).toBe(true);
