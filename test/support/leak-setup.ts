@@ -1,8 +1,10 @@
 /**
  * Vitest setup file: the leak scanner, used by every test file.
  * It captures what the test process writes to stdout/stderr (console included), and after the file checks that
- * output, every recorded CLI run, and every file under registered temp folders for every registered canary.
+ * output, every recorded CLI run, and every file under registered temp folders for every registered canary; then it
+ * removes those temp folders.
  */
+import { rmSync } from "node:fs";
 import { afterAll, beforeAll, expect } from "vitest";
 import { filesUnder, findCanary, leakRegistry, recordOutput } from "./canary.js";
 
@@ -22,16 +24,22 @@ afterAll(() => {
   process.stdout.write = originals.out;
   process.stderr.write = originals.err;
   const reg = leakRegistry();
-  if (reg.canaries.size === 0) return;
-  for (const { where, text } of reg.outputs) {
-    const hit = findCanary(reg.canaries, text);
-    expect(hit, `leak scanner: canary ${hit} found in ${where}`).toBeUndefined();
-  }
-  for (const dir of reg.dirs) {
-    for (const [path, text] of Object.entries(filesUnder(dir))) {
-      if (path.includes("allowed-secret")) continue;
+  try {
+    if (reg.canaries.size === 0) return;
+    for (const { where, text } of reg.outputs) {
       const hit = findCanary(reg.canaries, text);
-      expect(hit, `leak scanner: canary ${hit} found in file ${path}`).toBeUndefined();
+      expect(hit, `leak scanner: canary ${hit} found in ${where}`).toBeUndefined();
     }
+    for (const dir of reg.dirs) {
+      for (const [path, text] of Object.entries(filesUnder(dir))) {
+        if (path.includes("allowed-secret")) continue;
+        const hit = findCanary(reg.canaries, text);
+        expect(hit, `leak scanner: canary ${hit} found in file ${path}`).toBeUndefined();
+      }
+    }
+  } finally {
+    // Scanned (or nothing to scan for): the file's temp folders go, so test runs do not fill the temp directory.
+    for (const dir of reg.dirs) rmSync(dir, { recursive: true, force: true });
+    reg.dirs.clear();
   }
 });
