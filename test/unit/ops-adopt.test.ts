@@ -1,26 +1,13 @@
 /** adopt: verify each value opens for this function, add names to the manifest only, and re-verify on a 412 retry. */
 import { beforeEach, describe, expect, it } from "vitest";
-import { mockClient } from "aws-sdk-client-mock";
-import { DecryptCommand, KMSClient, ReEncryptCommand } from "@aws-sdk/client-kms";
-import { GetFunctionConfigurationCommand, LambdaClient, UpdateFunctionConfigurationCommand, type FunctionConfiguration } from "@aws-sdk/client-lambda";
+import { DecryptCommand, ReEncryptCommand } from "@aws-sdk/client-kms";
+import { GetFunctionConfigurationCommand, UpdateFunctionConfigurationCommand } from "@aws-sdk/client-lambda";
 import { adopt } from "../../src/ops/adopt.js";
-import type { AwsDeps } from "../../src/ops/deps.js";
 import { sdkError } from "../support/sdk-errors.js";
+import { kmsMock, lambdaMock, deps, FN_ARN, config } from "../support/ops-mocks.js";
 
-const kmsMock = mockClient(KMSClient);
-const lambdaMock = mockClient(LambdaClient);
-const deps: AwsDeps = { kms: () => new KMSClient({ region: "eu-west-1" }), lambda: () => new LambdaClient({ region: "eu-west-1" }) };
 const KEY = "arn:aws:kms:eu-west-1:111122223333:key/00000000-0000-0000-0000-0000000000aa";
-const FN_ARN = "arn:aws:lambda:eu-west-1:111122223333:function:orders-api";
 const sealed = (tag: string) => Buffer.from(tag.padEnd(140, "#")).toString("base64");
-const config = (vars: Record<string, string>, extra: Partial<FunctionConfiguration> = {}): FunctionConfiguration => ({
-  FunctionName: "orders-api",
-  FunctionArn: FN_ARN,
-  Environment: { Variables: vars },
-  RevisionId: "rev-1",
-  LastUpdateStatus: "Successful",
-  ...extra,
-});
 const updates = () => lambdaMock.commandCalls(UpdateFunctionConfigurationCommand).map((c) => c.args[0].input);
 const reencrypted = () =>
   kmsMock.commandCalls(ReEncryptCommand).map((c) => {

@@ -1,12 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { mockClient } from "aws-sdk-client-mock";
-import { DecryptCommand, DescribeKeyCommand, EncryptCommand, KMSClient, ReEncryptCommand, type KeyState } from "@aws-sdk/client-kms";
-import {
-  GetFunctionConfigurationCommand,
-  LambdaClient,
-  UpdateFunctionConfigurationCommand,
-  type FunctionConfiguration,
-} from "@aws-sdk/client-lambda";
+import { DecryptCommand, DescribeKeyCommand, EncryptCommand, ReEncryptCommand, type KeyState } from "@aws-sdk/client-kms";
+import { GetFunctionConfigurationCommand, UpdateFunctionConfigurationCommand, type FunctionConfiguration } from "@aws-sdk/client-lambda";
 import { rotate } from "../../src/ops/rotate.js";
 import { copy } from "../../src/ops/copy.js";
 import { adopt } from "../../src/ops/adopt.js";
@@ -16,13 +10,9 @@ import { push } from "../../src/ops/push.js";
 import { unset } from "../../src/ops/unset.js";
 import { show } from "../../src/ops/show.js";
 import { InputError } from "../../src/core/errors.js";
-import type { AwsDeps } from "../../src/ops/deps.js";
 import { canary, expectNoCanary } from "../support/canary.js";
 import { sdkError } from "../support/sdk-errors.js";
-
-const kmsMock = mockClient(KMSClient);
-const lambdaMock = mockClient(LambdaClient);
-const deps: AwsDeps = { kms: () => new KMSClient({ region: "eu-west-1" }), lambda: () => new LambdaClient({ region: "eu-west-1" }) };
+import { kmsMock, lambdaMock, deps } from "../support/ops-mocks.js";
 
 const OLD = "arn:aws:kms:eu-west-1:111122223333:key/00000000-0000-0000-0000-000000000001";
 const NEW = "arn:aws:kms:eu-west-1:111122223333:key/00000000-0000-0000-0000-000000000002";

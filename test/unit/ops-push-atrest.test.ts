@@ -1,29 +1,13 @@
 /** push and KMSKeyArn: which at-rest key is written, when it is left alone, and the preview the prompt sees. */
 import { beforeEach, describe, expect, it } from "vitest";
-import { mockClient } from "aws-sdk-client-mock";
-import { DescribeKeyCommand, EncryptCommand, KMSClient, type KeyState } from "@aws-sdk/client-kms";
-import { GetFunctionConfigurationCommand, LambdaClient, UpdateFunctionConfigurationCommand, type FunctionConfiguration } from "@aws-sdk/client-lambda";
+import { DescribeKeyCommand, EncryptCommand } from "@aws-sdk/client-kms";
+import { GetFunctionConfigurationCommand, UpdateFunctionConfigurationCommand } from "@aws-sdk/client-lambda";
 import { push, type PushPreview } from "../../src/ops/push.js";
-import type { AwsDeps } from "../../src/ops/deps.js";
+import { kmsMock, lambdaMock, deps, FN_ARN, config, meta } from "../support/ops-mocks.js";
 
-const kmsMock = mockClient(KMSClient);
-const lambdaMock = mockClient(LambdaClient);
-const deps: AwsDeps = { kms: () => new KMSClient({ region: "eu-west-1" }), lambda: () => new LambdaClient({ region: "eu-west-1" }) };
 const APP = "arn:aws:kms:eu-west-1:111122223333:key/00000000-0000-0000-0000-00000000000a";
 const REST = "arn:aws:kms:eu-west-1:111122223333:key/00000000-0000-0000-0000-00000000000b";
 const AWS_MANAGED = "arn:aws:kms:eu-west-1:111122223333:key/00000000-0000-0000-0000-00000000000c";
-const FN_ARN = "arn:aws:lambda:eu-west-1:111122223333:function:orders-api";
-const config = (vars: Record<string, string>, extra: Partial<FunctionConfiguration> = {}): FunctionConfiguration => ({
-  FunctionName: "orders-api",
-  FunctionArn: FN_ARN,
-  Environment: { Variables: vars },
-  RevisionId: "rev-1",
-  LastUpdateStatus: "Successful",
-  ...extra,
-});
-const meta = (arn: string, manager: "AWS" | "CUSTOMER" = "CUSTOMER", state: KeyState = "Enabled") => ({
-  KeyMetadata: { KeyId: "k", Arn: arn, KeyManager: manager, KeyState: state, KeySpec: "SYMMETRIC_DEFAULT" as const, KeyUsage: "ENCRYPT_DECRYPT" as const },
-});
 const updates = () => lambdaMock.commandCalls(UpdateFunctionConfigurationCommand).map((c) => c.args[0].input);
 const described = () => kmsMock.commandCalls(DescribeKeyCommand).map((c) => c.args[0].input.KeyId);
 

@@ -1,17 +1,12 @@
 /** push: no-op pushes write nothing, the bundle after --plain / --no-bundle, KMS's 4096-byte plaintext limit in UTF-8 bytes. */
 import { beforeEach, describe, expect, it } from "vitest";
-import { mockClient } from "aws-sdk-client-mock";
-import { DecryptCommand, DescribeKeyCommand, EncryptCommand, KMSClient } from "@aws-sdk/client-kms";
-import { GetFunctionConfigurationCommand, LambdaClient, UpdateFunctionConfigurationCommand, type FunctionConfiguration } from "@aws-sdk/client-lambda";
+import { DecryptCommand, DescribeKeyCommand, EncryptCommand } from "@aws-sdk/client-kms";
+import { GetFunctionConfigurationCommand, UpdateFunctionConfigurationCommand, type FunctionConfiguration } from "@aws-sdk/client-lambda";
 import { push } from "../../src/ops/push.js";
-import type { AwsDeps } from "../../src/ops/deps.js";
 import { sdkError } from "../support/sdk-errors.js";
+import { kmsMock, lambdaMock, deps, FN_ARN } from "../support/ops-mocks.js";
 
-const kmsMock = mockClient(KMSClient);
-const lambdaMock = mockClient(LambdaClient);
-const deps: AwsDeps = { kms: () => new KMSClient({ region: "eu-west-1" }), lambda: () => new LambdaClient({ region: "eu-west-1" }) };
 const KEY = "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
-const FN_ARN = "arn:aws:lambda:eu-west-1:111122223333:function:orders-api";
 const BUNDLE = Buffer.from("bundle".padEnd(140, "#")).toString("base64");
 const VALUE = Buffer.from("value".padEnd(140, "#")).toString("base64");
 const sealedBlob = (n: number) => new Uint8Array(150).fill(n);

@@ -1,29 +1,15 @@
 /** Which key push seals with: --key, else the function's at-rest key, else the bundle's; and when it must refuse. */
 import { beforeEach, describe, expect, it } from "vitest";
-import { mockClient } from "aws-sdk-client-mock";
-import { DecryptCommand, DescribeKeyCommand, EncryptCommand, KMSClient } from "@aws-sdk/client-kms";
-import { GetFunctionConfigurationCommand, LambdaClient, UpdateFunctionConfigurationCommand, type FunctionConfiguration } from "@aws-sdk/client-lambda";
+import { DecryptCommand, DescribeKeyCommand, EncryptCommand } from "@aws-sdk/client-kms";
+import { GetFunctionConfigurationCommand, UpdateFunctionConfigurationCommand } from "@aws-sdk/client-lambda";
 import { push } from "../../src/ops/push.js";
-import type { AwsDeps } from "../../src/ops/deps.js";
 import { sdkError } from "../support/sdk-errors.js";
+import { kmsMock, lambdaMock, deps, config, meta } from "../support/ops-mocks.js";
 
-const kmsMock = mockClient(KMSClient);
-const lambdaMock = mockClient(LambdaClient);
-const deps: AwsDeps = { kms: () => new KMSClient({ region: "eu-west-1" }), lambda: () => new LambdaClient({ region: "eu-west-1" }) };
 const AT_REST = "arn:aws:kms:eu-west-1:111122223333:key/00000000-0000-0000-0000-00000000000a";
 const BUNDLE_KEY = "arn:aws:kms:eu-west-1:111122223333:key/00000000-0000-0000-0000-00000000000b";
 const OTHER = "arn:aws:kms:eu-west-1:111122223333:key/00000000-0000-0000-0000-00000000000c";
-const FN_ARN = "arn:aws:lambda:eu-west-1:111122223333:function:orders-api";
 const BUNDLE = Buffer.from("bundle".padEnd(140, "#")).toString("base64");
-const config = (vars: Record<string, string>, extra: Partial<FunctionConfiguration> = {}): FunctionConfiguration => ({
-  FunctionName: "orders-api",
-  FunctionArn: FN_ARN,
-  Environment: { Variables: vars },
-  RevisionId: "rev-1",
-  LastUpdateStatus: "Successful",
-  ...extra,
-});
-const meta = (arn: string) => ({ KeyMetadata: { KeyId: "k", Arn: arn, KeyManager: "CUSTOMER" as const, KeyState: "Enabled" as const, KeySpec: "SYMMETRIC_DEFAULT" as const, KeyUsage: "ENCRYPT_DECRYPT" as const } });
 const encryptKeys = () => kmsMock.commandCalls(EncryptCommand).map((c) => c.args[0].input.KeyId);
 const updates = () => lambdaMock.commandCalls(UpdateFunctionConfigurationCommand).map((c) => c.args[0].input);
 

@@ -1,24 +1,13 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import { mockClient } from "aws-sdk-client-mock";
-import { DescribeKeyCommand, EncryptCommand, KMSClient, type KeyState } from "@aws-sdk/client-kms";
-import {
-  GetFunctionConfigurationCommand,
-  LambdaClient,
-  UpdateFunctionConfigurationCommand,
-  type FunctionConfiguration,
-} from "@aws-sdk/client-lambda";
+import { DescribeKeyCommand, EncryptCommand, type KeyState } from "@aws-sdk/client-kms";
+import { GetFunctionConfigurationCommand, UpdateFunctionConfigurationCommand, type FunctionConfiguration } from "@aws-sdk/client-lambda";
 import { push } from "../../src/ops/push.js";
 import { AwsError, InputError } from "../../src/core/errors.js";
-import type { AwsDeps } from "../../src/ops/deps.js";
 import { canary, expectNoCanary } from "../support/canary.js";
 import { sdkError } from "../support/sdk-errors.js";
-
-const kmsMock = mockClient(KMSClient);
-const lambdaMock = mockClient(LambdaClient);
-const deps: AwsDeps = { kms: () => new KMSClient({ region: "eu-west-1" }), lambda: () => new LambdaClient({ region: "eu-west-1" }) };
+import { kmsMock, lambdaMock, deps, FN_ARN } from "../support/ops-mocks.js";
 
 const KEY_ARN = "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
-const FN_ARN = "arn:aws:lambda:eu-west-1:111122223333:function:orders-api";
 const blob = (n: number) => new Uint8Array(Array.from({ length: 160 }, (_, i) => (i * 7 + n) % 256));
 
 function config(vars: Record<string, string>, extra: Partial<FunctionConfiguration> = {}): FunctionConfiguration {

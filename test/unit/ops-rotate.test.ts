@@ -1,29 +1,15 @@
 /** rotate: the bundle is rotated too, results name both keys, refusals come before any ReEncrypt or write. */
 import { beforeEach, describe, expect, it } from "vitest";
-import { mockClient } from "aws-sdk-client-mock";
-import { DescribeKeyCommand, KMSClient, ReEncryptCommand } from "@aws-sdk/client-kms";
-import { GetFunctionConfigurationCommand, LambdaClient, UpdateFunctionConfigurationCommand, type FunctionConfiguration } from "@aws-sdk/client-lambda";
+import { DescribeKeyCommand, ReEncryptCommand } from "@aws-sdk/client-kms";
+import { GetFunctionConfigurationCommand, UpdateFunctionConfigurationCommand, type FunctionConfiguration } from "@aws-sdk/client-lambda";
 import { rotate } from "../../src/ops/rotate.js";
-import type { AwsDeps } from "../../src/ops/deps.js";
+import { kmsMock, lambdaMock, deps, FN_ARN, config as baseConfig, meta } from "../support/ops-mocks.js";
 
-const kmsMock = mockClient(KMSClient);
-const lambdaMock = mockClient(LambdaClient);
-const deps: AwsDeps = { kms: () => new KMSClient({ region: "eu-west-1" }), lambda: () => new LambdaClient({ region: "eu-west-1" }) };
 const OLD = "arn:aws:kms:eu-west-1:111122223333:key/00000000-0000-0000-0000-000000000001";
 const NEW = "arn:aws:kms:eu-west-1:111122223333:key/00000000-0000-0000-0000-000000000002";
-const FN_ARN = "arn:aws:lambda:eu-west-1:111122223333:function:orders-api";
 const sealed = (tag: string) => Buffer.from(tag.padEnd(140, "#")).toString("base64");
-const config = (vars: Record<string, string>, extra: Partial<FunctionConfiguration> = {}): FunctionConfiguration => ({
-  FunctionName: "orders-api",
-  FunctionArn: FN_ARN,
-  Environment: { Variables: vars },
-  RevisionId: "rev-1",
-  LastUpdateStatus: "Successful",
-  KMSKeyArn: OLD,
-  ...extra,
-});
+const config = (vars: Record<string, string>, extra: Partial<FunctionConfiguration> = {}): FunctionConfiguration => baseConfig(vars, { KMSKeyArn: OLD, ...extra });
 const updates = () => lambdaMock.commandCalls(UpdateFunctionConfigurationCommand).map((c) => c.args[0].input);
-const meta = (arn: string, manager: "AWS" | "CUSTOMER" = "CUSTOMER") => ({ KeyMetadata: { KeyId: "k", Arn: arn, KeyManager: manager, KeyState: "Enabled" as const, KeySpec: "SYMMETRIC_DEFAULT" as const, KeyUsage: "ENCRYPT_DECRYPT" as const } });
 
 beforeEach(() => {
   kmsMock.reset();

@@ -1,27 +1,14 @@
 /** show: kinds, byte counts in UTF-8, reveal opening with this function's context, the bundle note, unreadable env. */
 import { beforeEach, describe, expect, it } from "vitest";
-import { mockClient } from "aws-sdk-client-mock";
-import { DecryptCommand, KMSClient } from "@aws-sdk/client-kms";
-import { GetFunctionConfigurationCommand, LambdaClient, type FunctionConfiguration } from "@aws-sdk/client-lambda";
+import { DecryptCommand } from "@aws-sdk/client-kms";
+import { GetFunctionConfigurationCommand } from "@aws-sdk/client-lambda";
 import { show } from "../../src/ops/show.js";
-import type { AwsDeps } from "../../src/ops/deps.js";
 import { sdkError } from "../support/sdk-errors.js";
+import { kmsMock, lambdaMock, deps, FN_ARN, config } from "../support/ops-mocks.js";
 
-const kmsMock = mockClient(KMSClient);
-const lambdaMock = mockClient(LambdaClient);
-const deps: AwsDeps = { kms: () => new KMSClient({ region: "eu-west-1" }), lambda: () => new LambdaClient({ region: "eu-west-1" }) };
 const KEY = "arn:aws:kms:eu-west-1:111122223333:key/00000000-0000-0000-0000-0000000000aa";
-const FN_ARN = "arn:aws:lambda:eu-west-1:111122223333:function:orders-api";
 const BUNDLE = Buffer.from("bundle".padEnd(140, "#")).toString("base64");
 const SEALED = Buffer.from("sealed".padEnd(140, "#")).toString("base64");
-const config = (vars: Record<string, string>, extra: Partial<FunctionConfiguration> = {}): FunctionConfiguration => ({
-  FunctionName: "orders-api",
-  FunctionArn: FN_ARN,
-  Environment: { Variables: vars },
-  RevisionId: "rev-1",
-  LastUpdateStatus: "Successful",
-  ...extra,
-});
 
 beforeEach(() => {
   kmsMock.reset();

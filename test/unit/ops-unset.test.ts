@@ -1,26 +1,13 @@
 /** unset: exact update maps for variables, manifest-only names and bundle entries; absent names; the bundle's own key. */
 import { beforeEach, describe, expect, it } from "vitest";
-import { mockClient } from "aws-sdk-client-mock";
-import { DecryptCommand, EncryptCommand, KMSClient } from "@aws-sdk/client-kms";
-import { GetFunctionConfigurationCommand, LambdaClient, UpdateFunctionConfigurationCommand, type FunctionConfiguration } from "@aws-sdk/client-lambda";
+import { DecryptCommand, EncryptCommand } from "@aws-sdk/client-kms";
+import { GetFunctionConfigurationCommand, UpdateFunctionConfigurationCommand } from "@aws-sdk/client-lambda";
 import { unset } from "../../src/ops/unset.js";
-import type { AwsDeps } from "../../src/ops/deps.js";
 import { sdkError } from "../support/sdk-errors.js";
+import { kmsMock, lambdaMock, deps, FN_ARN, config } from "../support/ops-mocks.js";
 
-const kmsMock = mockClient(KMSClient);
-const lambdaMock = mockClient(LambdaClient);
-const deps: AwsDeps = { kms: () => new KMSClient({ region: "eu-west-1" }), lambda: () => new LambdaClient({ region: "eu-west-1" }) };
 const BUNDLE_KEY = "arn:aws:kms:eu-west-1:111122223333:key/00000000-0000-0000-0000-0000000000bb";
-const FN_ARN = "arn:aws:lambda:eu-west-1:111122223333:function:orders-api";
 const BUNDLE = Buffer.from("bundle".padEnd(140, "#")).toString("base64");
-const config = (vars: Record<string, string>, extra: Partial<FunctionConfiguration> = {}): FunctionConfiguration => ({
-  FunctionName: "orders-api",
-  FunctionArn: FN_ARN,
-  Environment: { Variables: vars },
-  RevisionId: "rev-1",
-  LastUpdateStatus: "Successful",
-  ...extra,
-});
 let entries: Record<string, string>;
 const updates = () => lambdaMock.commandCalls(UpdateFunctionConfigurationCommand).map((c) => c.args[0].input);
 const encrypts = () => kmsMock.commandCalls(EncryptCommand).map((c) => c.args[0].input);
