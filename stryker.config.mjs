@@ -6,7 +6,12 @@ const FOLDERS = ["core", "ops", "runtime", "audit"];
 const only = process.env.MUTATE_FOLDER;
 if (only !== undefined && !FOLDERS.includes(only)) throw new Error(`MUTATE_FOLDER must be one of ${FOLDERS.join(", ")}`);
 const folders = only ? [only] : FOLDERS;
-const name = only ?? "all";
+// MUTATE_PART=template (with MUTATE_FOLDER=audit): one sub-folder, or "." for the folder's own files. A large folder is
+// measured in parts that each finish and keep their incremental file; the folder's score is the sum of its parts.
+const part = process.env.MUTATE_PART;
+if (part !== undefined && (only === undefined || !/^(\.|[a-z]+)$/.test(part))) throw new Error("MUTATE_PART needs MUTATE_FOLDER and is a sub-folder name or \".\"");
+const globs = part === undefined ? folders.map((f) => `src/${f}/**/*.ts`) : [part === "." ? `src/${only}/*.ts` : `src/${only}/${part}/**/*.ts`];
+const name = part === undefined ? (only ?? "all") : `${only}-${part === "." ? "top" : part}`;
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
@@ -15,7 +20,7 @@ export default {
   vitest: { configFile: "vitest.unit.config.ts", related: true },
   plugins: ["@stryker-mutator/vitest-runner"],
   coverageAnalysis: "perTest",
-  mutate: [...folders.map((f) => `src/${f}/**/*.ts`), "!src/**/index.ts"],
+  mutate: [...globs, "!src/**/index.ts"],
   // The machine is shared: one or two test processes at a time.
   concurrency: 2,
   // Static mutants (module-level constants) would run every unit test each; they are reported as "ignored".
