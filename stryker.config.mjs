@@ -25,7 +25,9 @@ export default {
   concurrency: 2,
   // Static mutants (module-level constants) would run every unit test each; they are reported as "ignored".
   ignoreStatic: true,
-  timeoutMS: 3000,
+  // Generous: on a shared 2-core machine a test run slowed by other work must not be taken for a hanging mutant
+  // (a timeout counts as killed).
+  timeoutMS: 10000,
   timeoutFactor: 1.5,
   reporters: ["clear-text", "progress-append-only", "html", "json"],
   htmlReporter: { fileName: `reports/mutation/${name}.html` },
