@@ -144,3 +144,169 @@ describe("live findings in a template", () => {
     expect(brief(findings)).toEqual(["ES010 HTTPS_PROXY 7"]);
   });
 });
+
+describe("the literal parts of !Sub / !Join values (second pass)", () => {
+  /** A partial value: `text` with `${Ref}` where the reference goes, `literal` the pieces joined. */
+  const partial = (pieces: [string, string], line: number, ref = "Suffix"): TemplateValue =>
+    value("partial", `${pieces[0]}\${${ref}}${pieces[1]}`, line, { literal: pieces.join(""), refs: [ref] });
+
+  it("a secret-named value whose literal parts are a secret is ES001 on the value's line, with the template remediation", async () => {
+    const secret = canary("part");
+    const { findings, unknown } = await check({ STAGE: literal("prod", 6), API_TOKEN: partial([secret.slice(0, 20), secret.slice(20)], 9) });
+    expect(unknown).toEqual([]);
+    expect(brief(findings)).toEqual(["ES001 API_TOKEN 9"]);
+    expect(findings[0]).toMatchObject({ detector: "name+entropy", remediation: TEMPLATE_ES001, location: { file: FILE, line: 9, column: 11 }, functionArn: ARN });
+    expectNoCanary([secret], { findings: JSON.stringify(findings) });
+  });
+
+  it("the second pass keeps ES001 only: no ES004 from it when the function has no key", async () => {
+    const secret = canary("part");
+    const { findings } = await check({ API_TOKEN: partial([secret.slice(0, 20), secret.slice(20)], 9) }, { key: { kind: "absent" } });
+    expect(brief(findings)).toEqual(["ES004 - 3", "ES001 API_TOKEN 9"]);
+  });
+
+  it("a value the first pass already flagged is not flagged twice", async () => {
+    // The first pass finds the access key id in the text; the literal parts hold it too.
+    const { findings } = await check({ UPLOAD_KEY_ID: partial([FIXED_FAKES[0]!, "/suffix"], 9) });
+    expect(brief(findings)).toEqual(["ES001 UPLOAD_KEY_ID 9"]);
+  });
+
+  it("only secret-named values go through the second pass: a key split by a reference in a setting is not judged", async () => {
+    const key = FIXED_FAKES[0]!;
+    const { findings } = await check({ SETTING: partial([key.slice(0, 8), key.slice(8)], 9, "Mid") });
+    expect(findings).toEqual([]);
+  });
+
+  it("literal values are not judged again (a secret-named literal nothing flagged stays clean)", async () => {
+    const { findings } = await check({ DB_PASSWORD: literal("changeme", 7), API_TOKEN: literal("${Token}", 8) });
+    expect(findings).toEqual([]);
+  });
+
+  it("sealed variables are left out, also when their manifest is known only at deploy time", async () => {
+    const secret = canary("part");
+    const sealedPartial = await check({ ENVSEAL_SEALED: literal("API_TOKEN:v2", 6), API_TOKEN: partial([secret.slice(0, 20), secret.slice(20)], 9) });
+    expect(sealedPartial.findings).toEqual([]);
+    expect(sealedPartial.unknown.map((u) => `${u.what}: ${u.reason}`)).toEqual(["variable API_TOKEN: ES002 not checked: value set at deploy time"]);
+    const deployTimeManifest = await check({ ENVSEAL_SEALED: value("deferred", "${Sealed}", 6, { refs: ["Sealed"] }), API_TOKEN: partial([secret.slice(0, 20), secret.slice(20)], 9) });
+    expect(brief(deployTimeManifest.findings)).toEqual(["ES001 API_TOKEN 9"]);
+    expect(deployTimeManifest.unknown.map((u) => u.what)).toEqual(["variable ENVSEAL_SEALED"]);
+  });
+
+  it("in emulator mode a moto blob in the literal parts is sealed-looking, not a secret", async () => {
+    const blob = fakeMotoSealed("rules-part");
+    const vars = { API_TOKEN: partial([blob, ""], 9) };
+    expect(brief((await check(vars)).findings)).toEqual(["ES001 API_TOKEN 9"]);
+    expect((await check(vars, { emulator: "moto" })).findings).toEqual([]);
+  });
+});
+
+describe("ES020 dynamic references", () => {
+  const dyn = (services: Array<[TemplateValue["dynamic"][number]["service"], boolean]>, line: number): TemplateValue =>
+    value("deferred", "${resolve}", line, { dynamic: services.map(([service, secretish]) => ({ service, secretish })) });
+
+  it("one finding per variable, in name order, naming each service once (sorted); the severity follows the services", async () => {
+    const { findings } = await check({
+      Z_SETTING: dyn([["ssm", false]], 9),
+      CONFIG: dyn([["ssm-secure", false], ["secretsmanager", false], ["ssm-secure", false]], 7),
+      MIXED: dyn([["ssm", false], ["secretsmanager", false]], 8),
+      DB_PASSWORD: dyn([["ssm", false]], 6),
+      TABLE: dyn([["ssm", true]], 10),
+    });
+    expect(findings.map((f) => `${f.ruleId} ${f.variable} ${f.severity} ${f.location?.line}`)).toEqual([
+      "ES020 CONFIG high 7",
+      "ES020 DB_PASSWORD high 6",
+      "ES020 MIXED high 8",
+      "ES020 TABLE high 10",
+      "ES020 Z_SETTING medium 9",
+    ]);
+    expect(findings[0]!.message).toBe(
+      "CONFIG is set from a {{resolve:secretsmanager}} / {{resolve:ssm-secure}} dynamic reference: CloudFormation resolves it at deploy time and stores the secret in plain text in the function configuration",
+    );
+    expect(findings[0]).toMatchObject({ remediation: RULES.ES020.remediation, fingerprint: fingerprintOf("ES020", ARN, "CONFIG") });
+  });
+});
+
+describe("ES021 secret parameters and sensitive values", () => {
+  const ref = (refs: string[], line: number, extra: Partial<TemplateValue> = {}) => value("deferred", `\${${refs[0] ?? "x"}}`, line, { refs, ...extra });
+  const file = fileOf(
+    param("DbPassword", { noEcho: true }),
+    param("ApiToken"),
+    param("Signing", { ssmType: true, secretishDefault: true }),
+    param("SessionToken", { ssmType: true }),
+    param("TableName", { ssmType: true }),
+    param("Stage"),
+    param("Hidden", { noEcho: true, ssmType: true, secretishDefault: true }),
+  );
+
+  it("names the first secret parameter referenced and why it counts; resources and plain parameters are passed over", async () => {
+    const { findings } = await check(
+      {
+        A_NOECHO: ref(["Bucket", "Stage", "DbPassword"], 6),
+        B_NAMED: ref(["ApiToken"], 7),
+        C_SSM: ref(["Signing"], 8),
+        D_SSM_NAMED: ref(["SessionToken"], 9),
+        E_PLAIN_SSM: ref(["TableName", "Stage", "Bucket"], 10),
+        F_HIDDEN: ref(["Hidden"], 11),
+      },
+      { file },
+    );
+    expect(findings.map((f) => `${f.ruleId} ${f.variable} ${f.severity} ${f.location?.line}`)).toEqual([
+      `ES021 A_NOECHO ${RULES.ES021.severity} 6`,
+      `ES021 B_NAMED ${RULES.ES021.severity} 7`,
+      `ES021 C_SSM ${RULES.ES021.severity} 8`,
+      `ES021 D_SSM_NAMED ${RULES.ES021.severity} 9`,
+      `ES021 F_HIDDEN ${RULES.ES021.severity} 11`,
+    ]);
+    const tail = ": the deployed function configuration holds that value in plain text";
+    expect(findings.map((f) => f.message)).toEqual([
+      `A_NOECHO takes its value from DbPassword (a NoEcho parameter)${tail}`,
+      `B_NAMED takes its value from ApiToken (a parameter named like a secret)${tail}`,
+      `C_SSM takes its value from Signing (an SSM-typed parameter naming a secret)${tail}`,
+      `D_SSM_NAMED takes its value from SessionToken (a parameter named like a secret)${tail}`,
+      `F_HIDDEN takes its value from Hidden (a NoEcho parameter)${tail}`,
+    ]);
+  });
+
+  it("a value Terraform marks sensitive is ES021 when no secret parameter is referenced", async () => {
+    const { findings } = await check({ API_KEY: ref(["Bucket"], 12, { sensitive: true }), PLAIN: ref([], 13, { sensitive: false }) }, { file });
+    expect(findings).toEqual([
+      rules.templateFinding(
+        { id: "Api", file: FILE },
+        "ES021",
+        "API_KEY",
+        "API_KEY holds a value Terraform marks sensitive: the deployed function configuration holds it in plain text",
+        at(12),
+      ),
+    ]);
+    expect(findings[0]!.message).toBe("API_KEY holds a value Terraform marks sensitive: the deployed function configuration holds it in plain text");
+  });
+});
+
+describe("ES022 and the variables template rules skip", () => {
+  it("a KMS-shaped literal the manifest does not list is ES022, with its message; a listed one is not", async () => {
+    const { findings } = await check({ ENVSEAL_SEALED: literal("LISTED:v2", 5), LISTED: literal(fakeSealed("listed"), 6), STRAY: literal(fakeSealed("stray"), 7) });
+    expect(brief(findings)).toEqual(["ES022 STRAY 7"]);
+    expect(findings[0]!.message).toBe(
+      "STRAY has the structure of a KMS ciphertext blob but ENVSEAL_SEALED does not list it, so the runtime will not open it and plaintext detection skips it",
+    );
+  });
+
+  it("with no manifest at all a KMS-shaped literal is ES022 too; the bundle variable is envseal's own and skipped", async () => {
+    const { findings } = await check({ ENVSEAL_BUNDLE: literal(fakeSealed("bundle"), 5), STRAY: literal(fakeSealed("stray"), 7) });
+    // ES011 is the live rule on a bundle the manifest does not mark v2; no ES022 on the bundle itself.
+    expect(brief(findings)).toEqual(["ES011 ENVSEAL_BUNDLE 5", "ES022 STRAY 7"]);
+  });
+
+  it("no ES022 when the manifest is known only at deploy time, nor on a value that is not a literal", async () => {
+    const manifest = value("deferred", "${Sealed}", 5, { refs: ["Sealed"] });
+    expect((await check({ ENVSEAL_SEALED: manifest, STRAY: literal(fakeSealed("stray"), 7) })).findings).toEqual([]);
+    expect((await check({ WRAPPED: value("partial", fakeSealed("wrapped"), 7, { literal: "" }) })).findings).toEqual([]);
+  });
+
+  it("the manifest itself is not judged by the template rules (a manifest from a dynamic reference is unknown, not ES020)", async () => {
+    const manifest = value("deferred", "${resolve:ssm}", 5, { dynamic: [{ service: "ssm", secretish: false }] });
+    const { findings, unknown } = await check({ ENVSEAL_SEALED: manifest, STAGE: literal("prod", 6) });
+    expect(findings).toEqual([]);
+    expect(unknown.map((u) => u.what)).toEqual(["variable ENVSEAL_SEALED"]);
+  });
+});
