@@ -167,14 +167,28 @@ describe("the literal parts of !Sub / !Join values (second pass)", () => {
 
   it("a value the first pass already flagged is not flagged twice", async () => {
     // The first pass finds the access key id in the text; the literal parts hold it too.
-    const { findings } = await check({ UPLOAD_KEY_ID: partial([FIXED_FAKES[0]!, "/suffix"], 9) });
-    expect(brief(findings)).toEqual(["ES001 UPLOAD_KEY_ID 9"]);
+    const { findings } = await check({ API_SECRET: partial([FIXED_FAKES[0]!, "/suffix"], 9) });
+    expect(brief(findings)).toEqual(["ES001 API_SECRET 9"]);
+    expect(findings[0]).toMatchObject({ detector: "secretlint:aws", remediation: TEMPLATE_ES001 });
+  });
+
+  it("a value flagged by another live rule only (ES010) still has its literal parts judged", async () => {
+    const secret = canary("part");
+    const { findings } = await check({ AWS_ENDPOINT_URL_SECRETSMANAGER: partial([secret.slice(0, 20), secret.slice(20)], 9) });
+    expect(brief(findings)).toEqual(["ES010 AWS_ENDPOINT_URL_SECRETSMANAGER 9", "ES001 AWS_ENDPOINT_URL_SECRETSMANAGER 9"]);
+    expectNoCanary([secret], { findings: JSON.stringify(findings) });
   });
 
   it("only secret-named values go through the second pass: a key split by a reference in a setting is not judged", async () => {
     const key = FIXED_FAKES[0]!;
     const { findings } = await check({ SETTING: partial([key.slice(0, 8), key.slice(8)], 9, "Mid") });
     expect(findings).toEqual([]);
+  });
+
+  it("the second pass reports nothing but ES001: a `secure:` blob in the literal parts (ES012 there) is no finding", async () => {
+    const { findings, unknown } = await check({ API_TOKEN: partial([`secure:${fakeSealed("contextless")}`, ""], 9) });
+    expect(findings).toEqual([]);
+    expect(unknown).toEqual([]);
   });
 
   it("literal values are not judged again (a secret-named literal nothing flagged stays clean)", async () => {
