@@ -70,9 +70,9 @@ describe("discoverTemplates", () => {
 
 describe("loadTemplate", () => {
   it("a walked file that does not look like a template is not parsed at all (its syntax errors are no error)", async () => {
-    const root = folder({ "w/notes.yaml": "title: [unclosed\n" });
-    expect(await load.loadTemplate({ path: join(root, "w/notes.yaml"), explicit: false, prefix: "" }, root)).toEqual({ file: undefined, nested: [] });
-    await expect(load.loadTemplate({ path: join(root, "w/notes.yaml"), explicit: true, prefix: "" }, root)).rejects.toMatchObject({ name: "InputError" });
+    const root = folder({ "w/notes.json": '{ "title": [unclosed\n' });
+    expect(await load.loadTemplate({ path: join(root, "w/notes.json"), explicit: false, prefix: "" }, root)).toEqual({ file: undefined, nested: [] });
+    await expect(load.loadTemplate({ path: join(root, "w/notes.json"), explicit: true, prefix: "" }, root)).rejects.toMatchObject({ name: "InputError" });
   });
 
   it("a walked JSON template with space before the colon, and a walked plan naming planned_values only, are read", async () => {
@@ -120,6 +120,14 @@ describe("parseTemplateText", () => {
     const { src, scan } = load.parseTemplateText("t.yaml", text);
     expect(scan?.comments.map((c) => [c.pos.line, c.ids, c.reason])).toEqual([[1, ["ES001"], "rotated by the vendor"]]);
     expect(src.text(src.get(src.get(src.get(src.get(src.get(src.get(src.root, "Resources"), "Fn"), "Properties"), "Environment"), "Variables"), "STAGE"))).toBe("prod");
+  });
+
+  it("YAML the scan makes no skeleton of (anchors and aliases) is parsed whole", () => {
+    const text = `${CFN}          OTHER: &stage prod\n          AGAIN: *stage\n`;
+    const { src, scan } = load.parseTemplateText("t.yaml", text);
+    expect(scan?.skeleton).toBeUndefined();
+    const vars = src.get(src.get(src.get(src.get(src.get(src.root, "Resources"), "Fn"), "Properties"), "Environment"), "Variables");
+    expect([src.text(src.get(vars, "STAGE")), src.text(src.get(vars, "AGAIN"))]).toEqual(["prod", "prod"]);
   });
 
   it("YAML is read through its skeleton: a syntax error in a section the rules do not read is no error", () => {
