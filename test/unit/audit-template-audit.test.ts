@@ -157,6 +157,14 @@ describe("auditTemplates: merging the workers' shares", () => {
     expect((e as InputError).hint).toBe("fix the nested one");
   });
 
+  it("an InputError without a hint is thrown with an empty hint", async () => {
+    fake.results = [{ outcomes: [], error: { order: [0], name: "InputError", message: "bad template", hint: undefined } }] satisfies QueueResult[];
+    const e = await auditTemplates(["t.yaml"], { cwd: dir(), workers: 2 }).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(InputError);
+    expect((e as InputError).message).toBe("bad template");
+    expect((e as InputError).hint).toBe("");
+  });
+
   it("any other error name becomes an EnvsealError (not an input error); a missing hint becomes empty", async () => {
     fake.results = [{ outcomes: [], error: { order: [0], name: "EnvsealError", message: "cannot read", hint: undefined } }] satisfies QueueResult[];
     const e = await auditTemplates(["t.yaml"], { cwd: dir(), workers: 2 }).catch((x: unknown) => x);

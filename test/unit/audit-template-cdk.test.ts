@@ -81,6 +81,22 @@ describe("readAssembly", () => {
     expect(await readAssembly(dir)).toEqual({ stacks: [], assetTemplates: [] });
   });
 
+  it("an artifact is read by its type only: another type's properties, a null artifact or asset, and a source that is not an object add nothing", async () => {
+    const dir = fresh();
+    write(dir, "manifest.json", {
+      artifacts: {
+        Nothing: null,
+        Tree: { type: "cdk:tree", properties: { templateFile: "Tree.template.json", directoryName: "sub", file: "tree.assets.json" } },
+        AssemblyWithoutDirectory: { type: "cdk:cloud-assembly", properties: { file: "tree.assets.json" } },
+        Assets: { type: "cdk:asset-manifest", properties: { file: "a.assets.json" } },
+      },
+    });
+    write(join(dir, "sub"), "manifest.json", { artifacts: { S: { type: "aws:cloudformation:stack", properties: { templateFile: "Sub.template.json" } } } });
+    write(dir, "tree.assets.json", { files: { t: { source: { path: "FromTree.template.json" } } } });
+    write(dir, "a.assets.json", { files: { n: null, s: { source: "Str.template.json" }, ok: { source: { path: "Ok.template.json" } } } });
+    expect(await readAssembly(dir)).toEqual({ stacks: [], assetTemplates: [join(dir, "Ok.template.json")] });
+  });
+
   it("follows nested assemblies at most 8 levels down", async () => {
     const top = fresh();
     let dir = top;

@@ -97,6 +97,21 @@ Outputs:
     expect(scanYaml(text).skeleton).toBeUndefined();
   });
 
+  it.each([
+    [
+      "a block scalar whose body starts with an empty line (the lines after it keep their numbers)",
+      "Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Description: |\n\n      text\n    Properties:\n      Environment:\n        Variables:\n          DB_PASSWORD: x\n      Handler: h\n",
+    ],
+    [
+      "a flow map on the line after its key (parsed whole)",
+      "Resources:\n  Fn:\n    {Type: AWS::Lambda::Function, Properties: {Environment: {Variables: {DB_PASSWORD: x}}}}\n",
+    ],
+  ])("%s: reads the same as the whole template", (_, text) => {
+    const { whole, viaSkeleton } = readBoth(text);
+    expect(viaSkeleton).toEqual(whole);
+    expect(whole.functions.map((f) => [...f.variables.keys()])).toEqual([["DB_PASSWORD"]]);
+  });
+
   it("aliases still resolve when the whole template is parsed", () => {
     const text = "Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Environment: &env\n        Variables: { DB_PASSWORD: x }\n  Fn2:\n    Type: AWS::Lambda::Function\n    Properties:\n      Environment: *env\n";
     const { whole, viaSkeleton } = readBoth(text);

@@ -3,8 +3,8 @@
  * structure: which lines hold `Parameters`, `Globals`, and in `Resources` each resource's `Type`, `Metadata`,
  * `Properties.Environment` and `Properties.KmsKeyArn`. The skeleton is the template with every other line left
  * empty, so the full parser (the slow part) only composes what the rules read, and every line and column stays
- * where it was. Anything unusual (anchors and aliases, several documents, explicit keys, tags at the start of a
- * line, tabs in indentation, inconsistent indentation) gives no skeleton: the whole template is parsed.
+ * where it was. Anything unusual (anchors and aliases, several documents, explicit keys, tags or flow collections at
+ * the start of a line, tabs in indentation, inconsistent indentation) gives no skeleton: the whole template is parsed.
  * Syntax errors are reported by the parser for the lines it reads; the lines it skips are left to cfn-lint.
  * @module
  */
@@ -37,7 +37,7 @@ interface KeyLine {
   hasValue: boolean;
 }
 
-const [SPACE, NEWLINE, CR, HASH, BANG, QUESTION, AMP, STAR, DASH, LBRACE, LBRACKET, RBRACE, RBRACKET] = [..." \n\r#!?&*-{[}]"].map((c) =>
+const [SPACE, HASH, BANG, QUESTION, AMP, STAR, DASH, LBRACE, LBRACKET, RBRACE, RBRACKET] = [..." #!?&*-{[}]"].map((c) =>
   c.charCodeAt(0),
 );
 const MARKER = /^#\s*envseal-ignore\b[\s:]*(.*)$/i;
@@ -81,7 +81,7 @@ export function scanYaml(raw: string): YamlScan {
         continue;
       }
     }
-    if (c0 === NEWLINE || (c0 === CR && token === "\r\n")) {
+    if (token === "\n" || token === "\r\n") { // a line break (a block scalar's body may start with one: counted below)
       line++;
       offset += token.length;
       lineStart = offset;
@@ -101,7 +101,8 @@ export function scanYaml(raw: string): YamlScan {
       if (candidate && colon) {
         open = { key: candidate.key, line: candidate.line, indent: candidate.indent, hasValue: false };
         keys.push(open);
-      } else if (!content && depth === 0 && (c0 === BANG || c0 === QUESTION)) {
+      } else if (!content && depth === 0 && (c0 === BANG || c0 === QUESTION || c0 === LBRACE || c0 === LBRACKET)) {
+        // a tag or explicit key at the start of a line, or a flow collection that is the value of the key above it
         bail = true;
       }
       candidate = undefined;
