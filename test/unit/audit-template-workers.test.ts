@@ -38,7 +38,12 @@ describe("runInWorkers", () => {
 
   it("a worker that exits without answering rejects the run with its exit code", async () => {
     const url = module("exits.mjs", "process.exit(7);");
-    await expect(runInWorkers(queue, url, settings, 1)).rejects.toThrow(new Error("template worker stopped with exit code 7"));
+    await expect(runInWorkers(queue, url, settings, 1)).rejects.toThrow(new Error("template worker stopped with exit code 7 before answering"));
+  });
+
+  it("a worker that ends normally without answering fails the run instead of leaving it waiting", async () => {
+    const url = module("silent.mjs", "// loads, answers nothing, and the thread ends with code 0");
+    await expect(runInWorkers(queue, url, settings, 1)).rejects.toThrow(new Error("template worker stopped with exit code 0 before answering"));
   });
 
   it("a worker that answers and exits normally is not an error", async () => {

@@ -84,7 +84,9 @@ export async function runInWorkers(queue: readonly Pending[], moduleUrl: string,
         const worker = new Worker(new URL(moduleUrl), { workerData: input });
         worker.once("message", (result: QueueResult) => resolve(result));
         worker.once("error", reject);
-        worker.once("exit", (code) => code !== 0 && reject(new Error(`template worker stopped with exit code ${code}`)));
+        // After the answer this does nothing (a settled promise stays settled); before it, even exit code 0 is a failure,
+        // or the run would wait forever for a worker that never answers.
+        worker.once("exit", (code) => reject(new Error(`template worker stopped with exit code ${code} before answering`)));
       });
     }),
   );
