@@ -3,7 +3,7 @@
  * nested stacks, an Environment or Variables set by an intrinsic, every KmsKeyArn form (Ref AWS::NoValue, Fn::If with
  * and without a NoValue branch, literal, blank) and SAM Globals merging — with the exact positions each one reports.
  */
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { readCloudFormation } from "../../src/audit/template/cloudformation.js";
 import { Source } from "../../src/audit/template/source.js";
 import type { TemplateFunction } from "../../src/audit/template/types.js";
@@ -99,7 +99,11 @@ describe("readCloudFormation: resources", () => {
           GONE: !Ref AWS::NoValue
       KmsKeyArn: !GetAtt Key.Arn
 `;
-  const out = read(text);
+  // Read in a hook, not while the file is collected: the mutation run credits hook work to the tests.
+  let out: ReturnType<typeof read>;
+  beforeAll(() => {
+    out = read(text);
+  });
 
   it("only Lambda and SAM functions are functions; their ids are the logical ids when no prefix is given", () => {
     expect(out.functions.map((f) => f.id)).toEqual(["Plain", "WithEnv"]);
@@ -147,7 +151,11 @@ describe("readCloudFormation: Environment set by an intrinsic", () => {
       Environment:
         Variables: { "Fn::If": [IsProd, { A: b }, { A: c }] }
 `;
-  const out = read(text);
+  // Read in a hook, not while the file is collected: the mutation run credits hook work to the tests.
+  let out: ReturnType<typeof read>;
+  beforeAll(() => {
+    out = read(text);
+  });
 
   it("the whole Environment from an intrinsic: no variables, the reason, at the Environment key", () => {
     const f = fn(out.functions, "EnvRef");
@@ -199,7 +207,11 @@ describe("readCloudFormation: KmsKeyArn", () => {
   const text = `Resources:\n${Object.entries(cases)
     .map(([id, key]) => `  ${id}:\n    Type: AWS::Lambda::Function\n    Properties:\n      KmsKeyArn: ${key}\n`)
     .join("")}  Empty:\n    Type: AWS::Lambda::Function\n    Properties:\n      KmsKeyArn:\n`;
-  const out = read(text);
+  // Read in a hook, not while the file is collected: the mutation run credits hook work to the tests.
+  let out: ReturnType<typeof read>;
+  beforeAll(() => {
+    out = read(text);
+  });
   const valuePos = (id: string) => positionOf(text, `KmsKeyArn: ${cases[id as keyof typeof cases]}`, text.indexOf(`${id}:`));
   const keyOf = (id: string) => {
     const f = fn(out.functions, id);
@@ -267,7 +279,11 @@ Resources:
     Properties:
       Handler: index.handler
 `;
-  const out = read(text);
+  // Read in a hook, not while the file is collected: the mutation run credits hook work to the tests.
+  let out: ReturnType<typeof read>;
+  beforeAll(() => {
+    out = read(text);
+  });
   const globalsEnv = positionOf(text, "Environment:");
   const globalsKey = positionOf(text, "!Ref GlobalKey");
 
