@@ -6,12 +6,16 @@ const FOLDERS = ["core", "ops", "runtime", "audit"];
 const only = process.env.MUTATE_FOLDER;
 if (only !== undefined && !FOLDERS.includes(only)) throw new Error(`MUTATE_FOLDER must be one of ${FOLDERS.join(", ")}`);
 const folders = only ? [only] : FOLDERS;
-// MUTATE_PART=template (with MUTATE_FOLDER=audit): one sub-folder, or "." for the folder's own files. A large folder is
-// measured in parts that each finish and keep their incremental file; the folder's score is the sum of its parts.
+// MUTATE_PART=template (with MUTATE_FOLDER=audit): one sub-folder, "." for the folder's own files, or one file
+// (detect/scan.ts). A large folder is measured in parts that each finish and keep their own incremental file; the
+// folder's score is the sum of its parts.
 const part = process.env.MUTATE_PART;
-if (part !== undefined && (only === undefined || !/^(\.|[a-z]+)$/.test(part))) throw new Error("MUTATE_PART needs MUTATE_FOLDER and is a sub-folder name or \".\"");
-const globs = part === undefined ? folders.map((f) => `src/${f}/**/*.ts`) : [part === "." ? `src/${only}/*.ts` : `src/${only}/${part}/**/*.ts`];
-const name = part === undefined ? (only ?? "all") : `${only}-${part === "." ? "top" : part}`;
+if (part !== undefined && (only === undefined || !/^(\.|[a-z]+|([a-z]+\/)?[a-z-]+\.ts)$/.test(part))) {
+  throw new Error('MUTATE_PART needs MUTATE_FOLDER and is a sub-folder, "." or a file such as detect/scan.ts');
+}
+const globs =
+  part === undefined ? folders.map((f) => `src/${f}/**/*.ts`) : [part === "." ? `src/${only}/*.ts` : part.endsWith(".ts") ? `src/${only}/${part}` : `src/${only}/${part}/**/*.ts`];
+const name = part === undefined ? (only ?? "all") : `${only}-${part === "." ? "top" : part.replace(/\.ts$/, "").replace("/", "-")}`;
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
