@@ -209,3 +209,14 @@ describe("seal", () => {
     expect(updates()).toHaveLength(1);
   });
 });
+
+describe("seal write options", () => {
+  it("passes the deps' write options and names seal when it gives up on conflicts", async () => {
+    lambdaMock.on(GetFunctionConfigurationCommand).resolves(config({ TOKEN: "t0ken-value" }, { KMSKeyArn: AT_REST }));
+    lambdaMock.on(UpdateFunctionConfigurationCommand).rejects(sdkError("PreconditionFailedException", 412));
+    const e = await failure(seal({ ...deps, writeOptions: { maxConflictAttempts: 1 } }, { functionName: "orders-api", names: ["TOKEN"] }));
+    expect(e).toBeInstanceOf(AwsError);
+    expect(e.message).toBe("function orders-api kept changing under seal (1 attempts); nothing was written by this run");
+    expect(updates()).toHaveLength(1);
+  });
+});
