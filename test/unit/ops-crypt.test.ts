@@ -5,6 +5,8 @@ import { DecryptCommand, DescribeKeyCommand, EncryptCommand, KMSClient } from "@
 import { LambdaClient } from "@aws-sdk/client-lambda";
 import { decrypt, encrypt } from "../../src/ops/crypt.js";
 import type { AwsDeps } from "../../src/ops/deps.js";
+import { InputError } from "../../src/core/errors.js";
+import { sdkError } from "../support/sdk-errors.js";
 
 const kmsMock = mockClient(KMSClient);
 const deps: AwsDeps = { kms: () => new KMSClient({ region: "eu-west-1" }), lambda: () => new LambdaClient({ region: "eu-west-1" }) };
@@ -82,5 +84,59 @@ describe("decrypt", () => {
     await expect(decrypt(deps, { functionName: "a b", value: Buffer.alloc(150).toString("base64") })).rejects.toThrow("invalid function name");
     await expect(decrypt(deps, { functionName: "f1", value: "plain text" })).rejects.toThrow("the value is not standard base64, so it is not a sealed value");
     expect(kmsMock.calls()).toHaveLength(0);
+  });
+});
+
+describe("encrypt and decrypt: options and refusals", () => {
+  it("an empty set of values is refused with a hint on how to give some", async () => {
+    const err = await encrypt(deps, { functionName: "orders-api", key: "alias/app", values: {} }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InputError);
+    expect((err as InputError).message).toBe("nothing to encrypt");
+    expect((err as InputError).hint).toBe("give NAME=VALUE, NAME or --dotenv PATH");
+  });
+
+  it("--bundle with wire format 1 seals a v1 bundle bound to the function only, and lists it without :v2", async () => {
+    const r = await encrypt(deps, { functionName: "orders-api", key: "alias/app", values: { B1: "b", A1: "a" }, bundle: true, wireVersion: 1 });
+    const calls = kmsMock.commandCalls(EncryptCommand).map((c) => c.args[0].input);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]!.KeyId).toBe(KEY);
+    expect(calls[0]!.EncryptionContext).toEqual({ LambdaFunctionName: "orders-api" });
+    expect(new TextDecoder().decode(calls[0]!.Plaintext)).toBe('{"A1":"a","B1":"b"}');
+    expect(r).toEqual({ functionName: "orders-api", keyArn: KEY, sealed: { ENVSEAL_BUNDLE: Buffer.from(new Uint8Array(150).fill(1)).toString("base64") }, manifest: "ENVSEAL_BUNDLE" });
+  });
+
+  it("decrypt with --variable opens a v2 value bound to that variable", async () => {
+    const value = Buffer.alloc(150, 3).toString("base64");
+    const r = await decrypt(deps, { functionName: FN_ARN, value, variable: "DB_PASSWORD" });
+    expect(r).toEqual({ functionName: "orders-api", keyArn: KEY, plaintext: "opened" });
+    const calls = kmsMock.commandCalls(DecryptCommand).map((c) => c.args[0].input);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]!.EncryptionContext).toEqual({ LambdaFunctionName: "orders-api", EnvsealVariable: "DB_PASSWORD" });
+  });
+
+  it("decrypt without --variable opens a v1 value: no variable in the context", async () => {
+    await decrypt(deps, { functionName: "orders-api", value: Buffer.alloc(150, 3).toString("base64") });
+    expect(kmsMock.commandCalls(DecryptCommand).map((c) => c.args[0].input.EncryptionContext)).toEqual([{ LambdaFunctionName: "orders-api" }]);
+  });
+
+  it("decrypt refuses a --variable that is not a variable name before calling KMS", async () => {
+    const err = await decrypt(deps, { functionName: "orders-api", value: Buffer.alloc(150, 3).toString("base64"), variable: "not a name" }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InputError);
+    expect((err as InputError).message).toBe("--variable is not a variable name");
+    expect((err as InputError).hint).toBe("names match [a-zA-Z][a-zA-Z0-9_]+");
+    expect(kmsMock.calls()).toHaveLength(0);
+  });
+});
+
+describe("decrypt errors", () => {
+  it("a KMS refusal names the variable of a v2 value and no label for a v1 value", async () => {
+    kmsMock.on(DecryptCommand).rejects(sdkError("AccessDeniedException", 400));
+    const value = Buffer.alloc(150, 3).toString("base64");
+    const v2 = (await decrypt(deps, { functionName: "orders-api", value, variable: "DB_PASSWORD" }).catch((e: unknown) => e)) as Error;
+    const v1 = (await decrypt(deps, { functionName: "orders-api", value }).catch((e: unknown) => e)) as Error;
+    expect(v2).toBeInstanceOf(Error);
+    expect(v1).toBeInstanceOf(Error);
+    expect(v2.message).toBe("DB_PASSWORD: access denied: the caller lacks kms:Decrypt on the KMS key");
+    expect(v1.message).toBe("access denied: the caller lacks kms:Decrypt on the KMS key");
   });
 });
