@@ -159,11 +159,34 @@ describe("pushPlanner: the 4 KB limit", () => {
     expect((err as InputError).hint).toMatch(/^as one bundle it would take about \d+ bytes: push with --bundle$/);
   });
 
+  it("suggests --bundle when the bundle would take exactly the limit", async () => {
+    const secrets = Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`SECRET_${String(i).padStart(2, "0")}`, "v"]));
+    const estimate = async (m: number): Promise<number | undefined> => {
+      const err = (await plan({ secrets, plain: { FILL: "x".repeat(m) } }, {}).catch((e: unknown) => e)) as InputError;
+      expect(err).toBeInstanceOf(InputError);
+      const found = /about (\d+) bytes/.exec(err.hint ?? "");
+      return found ? Number(found[1]) : undefined;
+    };
+    // The estimate grows one byte per byte of FILL: aim it at exactly ENV_LIMIT_BYTES (4096).
+    const probe = await estimate(1000);
+    expect(probe).toBeDefined();
+    expect(await estimate(1000 + 4096 - probe!)).toBe(4096);
+    expect(await estimate(1000 + 4097 - probe!)).toBeUndefined();
+  });
+
   it("does not suggest --bundle when a bundle would not fit either", async () => {
     const err = await plan({ plain: { BIG: "x".repeat(5000) } }, {}).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InputError);
     expect((err as InputError).message).toMatch(/over Lambda's limit of 4096/);
     expect((err as InputError).hint).toBe("remove or shorten variables, or keep large secrets in Secrets Manager");
+  });
+
+  it("does not suggest --bundle when the sealed variables as a bundle would still be over the limit", async () => {
+    const err = await plan({ secrets: { S_ONE: "s" }, plain: { BIG: "x".repeat(5000) } }, {}).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InputError);
+    expect((err as InputError).message).toMatch(/over Lambda's limit of 4096/);
+    expect((err as InputError).hint).toBe("remove or shorten variables, or keep large secrets in Secrets Manager");
+    expect(encrypts()).toHaveLength(1);
   });
 
   it("does not suggest --bundle to a push that already stores a bundle", async () => {
