@@ -142,6 +142,11 @@ describe("copy planning", () => {
     expect(updates()[0]!.Environment!.Variables).toEqual({ A1: RESEALED, B1: RESEALED, ENVSEAL_SEALED: "A1:v2,B1:v2" });
     const r2 = await copy(deps, { from: "src-fn", to: "dst-fn", dryRun: true });
     expect(r2.names).toEqual(["A1", "B1"]);
+    // Sealed names come first in the set of what is available, bundled ones after: the result is sorted all the same.
+    const bundle = sealedFor("src-fn", "bundle", bundleDoc({ A0: "a0" }, 1));
+    functions({ "src-fn": fn("src-fn", { Z9: sealedFor("src-fn", "z", "z"), ENVSEAL_BUNDLE: bundle, ENVSEAL_SEALED: "Z9:v2,ENVSEAL_BUNDLE:v2" }), "dst-fn": fn("dst-fn", {}) });
+    const r3 = await copy(deps, { from: "src-fn", to: "dst-fn", dryRun: true });
+    expect(r3.names).toEqual(["A0", "Z9"]);
   });
 
   it("a name both sealed and bundled on the source is copied from the bundle", async () => {
