@@ -1,0 +1,161 @@
+/**
+ * `auditOrg` in detail: the current account (`--include-current`), account order, "no account to audit" and "no AWS
+ * region is set", the default region, which session's KMS client reads a key (its owner's once that session is ready,
+ * else the function's account), progress counters, ListRegions and AssumeRole failures, keysNotChecked, and the
+ * Security Hub branch (every attempted account-region, signed as its account).
+ */
+import { describe, expect, it } from "vitest";
+import { ListRegionsCommand } from "@aws-sdk/client-account";
+import { DescribeKeyCommand } from "@aws-sdk/client-kms";
+import { BatchImportFindingsCommand, GetFindingsCommand } from "@aws-sdk/client-securityhub";
+import { auditOrg } from "../../src/audit/org/run.js";
+import type { AuditProgress } from "../../src/audit/scan.js";
+import type { AuditClients } from "../../src/audit/clients.js";
+import type { OrgClients } from "../../src/audit/org/clients.js";
+import { InputError } from "../../src/core/errors.js";
+import { CALLER, fn, mockOrgClients, mocks, serveOrg } from "../support/org-mock.js";
+
+const A = "111111111111";
+const B = "222222222222";
+const D = "444444444444";
+const E = "555555555555"; // outside the organisation
+const org = (extra = {}) => ({ roleName: "EnvsealAudit", ...extra });
+const role = (account: string, name: string) => `arn:aws:iam::${account}:role/${name}`;
+
+/** The account and region of the client that sent a mocked call. */
+async function sender(call: { thisValue: unknown }): Promise<{ account: string; region: string }> {
+  const client = call.thisValue as { config: { credentials: () => Promise<{ accessKeyId: string }>; region: () => Promise<string> } };
+  const id = (await client.config.credentials()).accessKeyId;
+  return { account: id.startsWith("ASIA") ? id.slice(-12) : CALLER, region: await client.config.region() };
+}
+
+function progressLog(): { log: AuditProgress[]; onProgress: (p: AuditProgress) => void } {
+  const log: AuditProgress[] = [];
+  return { log, onProgress: (p) => log.push(p) };
+}
+
+describe("auditOrg: accounts", () => {
+  it("--include-current with the organisation's list: the caller's account is audited, not skipped, and accounts are sorted", async () => {
+    const seen = serveOrg({ [B]: {}, [A]: {} });
+    const report = await auditOrg({ regions: ["us-east-1"], org: org({ includeCurrent: true }) }, mockOrgClients());
+    expect(report.org!.skipped).toEqual([]);
+    expect(report.org!.accounts).toEqual([A, B, CALLER]);
+    expect(seen.listFunctions.map((c) => c.account).sort()).toEqual([A, B, CALLER]);
+  });
+
+  it("--accounts given out of order are audited and reported sorted", async () => {
+    serveOrg({ [A]: {}, [B]: {}, [D]: {} });
+    const report = await auditOrg({ regions: ["us-east-1"], org: org({ accounts: [D, A, B] }) }, mockOrgClients());
+    expect(report.org!.accounts).toEqual([A, B, D]);
+    expect(report.org!.accountsAudited).toBe(3);
+  });
+
+  it("an organisation of only the caller: InputError with its message and hint", async () => {
+    serveOrg({});
+    const run = auditOrg({ regions: ["us-east-1"], org: org() }, mockOrgClients());
+    await expect(run).rejects.toBeInstanceOf(InputError);
+    await expect(run).rejects.toMatchObject({
+      message: "no account to audit: the organisation lists no ACTIVE account besides the current one",
+      hint: "pass --include-current, or name accounts with --accounts",
+    });
+  });
+
+  it("an account whose clients cannot be built is not audited: the error is reported against the session (sts:AssumeRole)", async () => {
+    serveOrg({ [A]: {} });
+    const clients: OrgClients = {
+      ...mockOrgClients(),
+      forAccount: () => {
+        throw Object.assign(new Error("boom"), { name: "Boom" });
+      },
+    };
+    const report = await auditOrg({ regions: ["us-east-1"], org: org({ accounts: [A] }) }, clients);
+    expect(report.summary.notAudited).toEqual([{ account: A, region: null, reason: `sts:AssumeRole in ${A}: Boom` }]);
+    expect(report.org!.accountsAudited).toBe(0);
+  });
+});
+
+describe("auditOrg: regions", () => {
+  it("no --regions: the configured default region is audited", async () => {
+    const seen = serveOrg({ [A]: {} });
+    const clients: OrgClients = { ...mockOrgClients(), defaultRegion: async () => "eu-west-1" };
+    const report = await auditOrg({ org: org({ accounts: [A] }) }, clients);
+    expect(seen.listFunctions).toEqual([{ account: A, region: "eu-west-1" }]);
+    expect(report.source).toEqual({ mode: "live", regions: ["eu-west-1"] });
+  });
+
+  it("--regions empty: the default region too", async () => {
+    const seen = serveOrg({ [A]: {} });
+    const clients: OrgClients = { ...mockOrgClients(), defaultRegion: async () => "ap-south-2" };
+    await auditOrg({ regions: [], org: org({ accounts: [A] }) }, clients);
+    expect(seen.listFunctions).toEqual([{ account: A, region: "ap-south-2" }]);
+  });
+
+  it("no region anywhere: InputError 'no AWS region is set' with its hint, before any account is touched", async () => {
+    const seen = serveOrg({ [A]: {} });
+    const clients: OrgClients = { ...mockOrgClients(), defaultRegion: async () => undefined };
+    const run = auditOrg({ org: org({ accounts: [A] }) }, clients);
+    await expect(run).rejects.toBeInstanceOf(InputError);
+    await expect(run).rejects.toMatchObject({ message: "no AWS region is set", hint: "pass --regions (or --region), or set AWS_REGION" });
+    expect(seen.listFunctions).toEqual([]);
+  });
+
+  it("--regions all: an account whose ListRegions fails is not audited, with the reason; the others are", async () => {
+    const { log, onProgress } = progressLog();
+    const seen = serveOrg({ [A]: { regions: ["us-east-1", "eu-west-1"] }, [B]: { regions: ["ap-south-2"] } });
+    mocks.account.on(ListRegionsCommand).callsFake(async (_input, getClient) => {
+      const { account } = await sender({ thisValue: getClient() });
+      if (account === B) throw Object.assign(new Error("denied"), { name: "AccessDeniedException", $metadata: { httpStatusCode: 403 } });
+      return { Regions: ["us-east-1", "eu-west-1"].map((RegionName) => ({ RegionName, RegionOptStatus: "ENABLED" as const })) };
+    });
+    const report = await auditOrg({ regions: "all", org: org({ concurrency: 1 }), onProgress }, mockOrgClients());
+    expect(report.summary.notAudited).toEqual([
+      { account: B, region: null, reason: `account:ListRegions in ${B}: AccessDeniedException (the member role lacks account:ListRegions here, or a service control policy denies it)` },
+    ]);
+    expect(seen.listFunctions.map((c) => `${c.account}/${c.region}`).sort()).toEqual([`${A}/eu-west-1`, `${A}/us-east-1`]);
+    const last = log.at(-1)!;
+    expect(last).toMatchObject({ accountsTotal: 2, accountsDone: 2, regionsTotal: 2, regionsDone: 2 });
+  });
+
+  it("--regions all with an account whose role is refused: that account is not audited, the run goes on", async () => {
+    const { log, onProgress } = progressLog();
+    serveOrg({ [A]: { regions: ["us-east-1", "eu-west-1"] }, [D]: { refuse: "AccessDenied" } });
+    const report = await auditOrg({ regions: "all", org: org({ concurrency: 1 }), onProgress }, mockOrgClients());
+    expect(report.summary.notAudited).toEqual([
+      {
+        account: D,
+        region: null,
+        reason: `sts:AssumeRole into arn:aws:iam::${D}:role/EnvsealAudit was refused (AccessDenied): the role does not exist in ${D}, or its trust policy does not trust the caller (does it require an external id?)`,
+      },
+    ]);
+    expect(log.at(-1)).toMatchObject({ accountsTotal: 2, accountsDone: 2, regionsTotal: 2, regionsDone: 2 });
+  });
+});
+
+describe("auditOrg: progress", () => {
+  it("counts accounts × regions up front, and every region and account as it finishes, audited or not", async () => {
+    const { log, onProgress } = progressLog();
+    serveOrg({ [A]: {}, [B]: { denyRegions: { "eu-west-1": "AccessDeniedException" } }, [D]: { refuse: "AccessDenied" } });
+    await auditOrg({ regions: ["us-east-1", "eu-west-1"], org: org({ concurrency: 1 }), onProgress }, mockOrgClients());
+    expect(log[0]).toMatchObject({ accountsTotal: 3, accountsDone: 0, regionsTotal: 6, regionsDone: 0 });
+    expect(log.at(-1)).toMatchObject({ accountsTotal: 3, accountsDone: 3, regionsTotal: 6, regionsDone: 6 });
+    // Counters never go back.
+    const done = log.map((p) => [p.accountsDone!, p.regionsDone]);
+    for (let i = 1; i < done.length; i++) {
+      expect(done[i]![0]).toBeGreaterThanOrEqual(done[i - 1]![0]);
+      expect(done[i]![1]).toBeGreaterThanOrEqual(done[i - 1]![1]);
+    }
+    // Accounts done, in order (concurrency 1): A (2 regions), B (2 regions, one denied), D (refused: its 2 regions at once).
+    const states = log.map((p) => `${p.accountsDone}/${p.regionsDone}`).filter((s, i, all) => i === 0 || s !== all[i - 1]);
+    expect(states).toEqual(["0/0", "0/1", "0/2", "1/2", "1/3", "1/4", "2/4", "3/6"]);
+  });
+});
+
+describe("auditOrg: options", () => {
+  it("--require-cmk reaches the checks (ES004 is medium); no baseline is reported as null", async () => {
+    serveOrg({ [A]: { functions: { "us-east-1": [fn(A, "us-east-1", "plain", { LOG_LEVEL: "info" })] } } });
+    const report = await auditOrg({ regions: ["us-east-1"], requireCmk: true, org: org({ accounts: [A] }) }, mockOrgClients());
+    expect(report.findings.filter((f) => f.ruleId === "ES004").map((f) => [f.functionName, f.severity])).toEqual([["plain", "medium"]]);
+    expect(report.options.baseline).toBeNull();
+    expect(report.options.requireCmk).toBe(true);
+  });
+});
