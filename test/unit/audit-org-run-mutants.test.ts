@@ -159,3 +159,80 @@ describe("auditOrg: options", () => {
     expect(report.options.requireCmk).toBe(true);
   });
 });
+
+describe("auditOrg: which account's session reads a key", () => {
+  const keyOf = (account: string, id: string) => `arn:aws:kms:us-east-1:${account}:key/${id}`;
+
+  it("DescribeKey: the owner's session once it is ready; else the function's account (owner not yet audited, or outside the organisation)", async () => {
+    const ownedByA = keyOf(A, "a-owned");
+    const ownedByB = keyOf(B, "b-owned");
+    const outside = keyOf(E, "outside");
+    const seen = serveOrg({
+      [A]: { functions: { "us-east-1": [fn(A, "us-east-1", "a1", { X: "1" }, { KMSKeyArn: ownedByB })] } },
+      [B]: {
+        functions: { "us-east-1": [fn(B, "us-east-1", "b1", { X: "1" }, { KMSKeyArn: ownedByA }), fn(B, "us-east-1", "b2", { X: "1" }, { KMSKeyArn: outside })] },
+      },
+    });
+    // Concurrency 1: A is audited (and ready) before B, whose session is still new while A's functions are read.
+    const report = await auditOrg({ regions: ["us-east-1"], org: org({ concurrency: 1 }) }, mockOrgClients());
+    expect(report.summary.notAudited).toEqual([]);
+    expect(seen.describeKey.sort((x, y) => x.keyId.localeCompare(y.keyId))).toEqual([
+      { account: A, keyId: ownedByA },
+      { account: A, keyId: ownedByB },
+      { account: B, keyId: outside },
+    ].sort((x, y) => x.keyId.localeCompare(y.keyId)));
+    expect(report.summary.keysChecked).toBe(3);
+  });
+
+  it("DescribeKey: a key owned by an audited account described by that account, not by the function's", async () => {
+    const ownedByA = keyOf(A, "a-owned");
+    const seen = serveOrg({ [A]: {}, [B]: { functions: { "us-east-1": [fn(B, "us-east-1", "b1", { X: "1" }, { KMSKeyArn: ownedByA })] } } });
+    await auditOrg({ regions: ["us-east-1"], org: org({ concurrency: 1 }) }, mockOrgClients());
+    expect(seen.describeKey).toEqual([{ account: A, keyId: ownedByA }]);
+  });
+
+  it("DescribeKey: a key owned by an account whose role was refused is described by the function's account", async () => {
+    const ownedByD = keyOf(D, "d-owned");
+    const seen = serveOrg({ [B]: { functions: { "us-east-1": [fn(B, "us-east-1", "b1", { X: "1" }, { KMSKeyArn: ownedByD })] } }, [D]: { refuse: "AccessDenied" } });
+    // D sorts after B; with concurrency 2 D's AssumeRole fails while B lists, either way D is never ready.
+    await auditOrg({ regions: ["us-east-1"], org: org({ concurrency: 1, accounts: [D, B] }) }, mockOrgClients());
+    expect(seen.describeKey).toEqual([{ account: B, keyId: ownedByD }]);
+  });
+
+  it("a key named without a region is described in the first audited region, or us-east-1 under --regions all", async () => {
+    serveOrg({ [A]: { regions: ["ap-south-2"], functions: { "eu-west-1": [fn(A, "eu-west-1", "a1", { X: "1" }, { KMSKeyArn: "bare-key-id" })], "ap-south-2": [fn(A, "ap-south-2", "a2", { X: "1" }, { KMSKeyArn: "bare-key-id" })] } } });
+    await auditOrg({ regions: ["eu-west-1"], org: org({ accounts: [A] }) }, mockOrgClients());
+    const fixed = await Promise.all(mocks.kms.commandCalls(DescribeKeyCommand).map(sender));
+    expect(fixed).toEqual([{ account: A, region: "eu-west-1" }]);
+
+    serveOrg({ [A]: { regions: ["ap-south-2"], functions: { "ap-south-2": [fn(A, "ap-south-2", "a2", { X: "1" }, { KMSKeyArn: "bare-key-id" })] } } });
+    await auditOrg({ regions: "all", org: org({ accounts: [A] }) }, mockOrgClients());
+    const all = await Promise.all(mocks.kms.commandCalls(DescribeKeyCommand).map(sender));
+    expect(all).toEqual([{ account: A, region: "us-east-1" }]);
+  });
+
+  it("ES014: a key policy is read by the owner when ready, else by the role's account; what cannot be read is in keysNotChecked", async () => {
+    const ownedByA = keyOf(A, "a-owned");
+    const ownedByB = keyOf(B, "b-owned");
+    const outside = keyOf(E, "outside");
+    const seen = serveOrg({
+      [A]: { functions: { "us-east-1": [fn(A, "us-east-1", "a1", { X: "1" }, { KMSKeyArn: ownedByB, Role: role(A, "app") })] } },
+      [B]: {
+        functions: {
+          "us-east-1": [
+            fn(B, "us-east-1", "b1", { X: "1" }, { KMSKeyArn: ownedByA, Role: role(B, "app") }),
+            fn(B, "us-east-1", "b2", { X: "1" }, { KMSKeyArn: outside, Role: role(B, "app") }),
+          ],
+        },
+      },
+    });
+    const report = await auditOrg({ regions: ["us-east-1"], org: org({ concurrency: 1 }) }, mockOrgClients());
+    const byKey = (xs: Array<{ account: string; keyId: string }>) => [...new Set(xs.map((k) => `${k.account} ${k.keyId}`))].sort();
+    expect(byKey(seen.keyPolicy)).toEqual([`${A} ${ownedByB}`, `${B} ${outside}`, `${A} ${ownedByA}`].sort());
+    const notReadable = (key: string, r: string) => ({
+      key: `${key} for ${r}`,
+      reason: `ES014 not checked: cannot tell whether the role may kms:Decrypt with ${key}: the caller may not kms:GetKeyPolicy (AccessDeniedException)`,
+    });
+    expect(report.summary.keysNotChecked).toEqual([notReadable(ownedByB, role(A, "app")), notReadable(outside, role(B, "app"))]);
+  });
+});
