@@ -236,3 +236,75 @@ describe("auditOrg: which account's session reads a key", () => {
     expect(report.summary.keysNotChecked).toEqual([notReadable(ownedByB, role(A, "app")), notReadable(outside, role(B, "app"))]);
   });
 });
+
+describe("auditOrg: --security-hub", () => {
+  const serveHub = () => {
+    mocks.hub.on(GetFindingsCommand).resolves({ Findings: [] });
+    mocks.hub.on(BatchImportFindingsCommand).callsFake(async (input: { Findings: unknown[] }) => ({ SuccessCount: input.Findings.length, FailedCount: 0, FailedFindings: [] }));
+  };
+
+  it("publishes to every audited account-region, signed as that account; what was not audited is reported as not published", async () => {
+    serveOrg({
+      [A]: { functions: { "us-east-1": [fn(A, "us-east-1", "api", { DB_PASSWORD: "hunter2-Prod!" })] } },
+      [B]: { denyRegions: { "eu-west-1": "AccessDeniedException" } },
+      [D]: { refuse: "AccessDenied" },
+    });
+    serveHub();
+    const report = await auditOrg({ regions: ["us-east-1", "eu-west-1"], securityHub: true, org: org() }, mockOrgClients());
+    const fromA = report.findings.filter((f) => f.account === A && f.region === "us-east-1");
+    expect(fromA.length).toBeGreaterThan(0);
+    const notAudited = "not audited: nothing was sent and nothing archived";
+    expect(report.securityHub).toEqual({
+      targets: 3,
+      imported: fromA.length,
+      archived: 0,
+      workflowNotResolved: [],
+      failed: [],
+      notPublished: [
+        { account: B, region: "eu-west-1", reason: notAudited },
+        { account: D, region: "eu-west-1", reason: notAudited },
+        { account: D, region: "us-east-1", reason: notAudited },
+      ],
+    });
+    const asked = await Promise.all(mocks.hub.commandCalls(GetFindingsCommand).map(sender));
+    expect(asked.map((s) => `${s.account} ${s.region}`).sort()).toEqual([`${A} eu-west-1`, `${A} us-east-1`, `${B} us-east-1`]);
+    const sent = await Promise.all(mocks.hub.commandCalls(BatchImportFindingsCommand).map(sender));
+    expect(sent).toEqual([{ account: A, region: "us-east-1" }]);
+  });
+
+  it("--regions all: an account not reached has no regions to report; the others are published", async () => {
+    serveOrg({ [A]: { regions: ["eu-west-1"] }, [D]: { refuse: "AccessDenied" } });
+    serveHub();
+    const report = await auditOrg({ regions: "all", securityHub: true, org: org() }, mockOrgClients());
+    expect(report.securityHub).toEqual({ targets: 1, imported: 0, archived: 0, workflowNotResolved: [], failed: [], notPublished: [] });
+    const asked = await Promise.all(mocks.hub.commandCalls(GetFindingsCommand).map(sender));
+    expect(asked).toEqual([{ account: A, region: "eu-west-1" }]);
+  });
+
+  it("without --security-hub nothing is published and the report has no securityHub field", async () => {
+    serveOrg({ [A]: {} });
+    serveHub();
+    const report = await auditOrg({ regions: ["us-east-1"], org: org() }, mockOrgClients());
+    expect(report).not.toHaveProperty("securityHub");
+    expect(mocks.hub.commandCalls(GetFindingsCommand)).toHaveLength(0);
+    const off = await auditOrg({ regions: ["us-east-1"], securityHub: false, org: org() }, mockOrgClients());
+    expect(off).not.toHaveProperty("securityHub");
+    expect(mocks.hub.commandCalls(GetFindingsCommand)).toHaveLength(0);
+  });
+
+  it("clients without securityHub(): a TypeError naming what is missing", async () => {
+    serveOrg({ [A]: {} });
+    serveHub();
+    const base = mockOrgClients();
+    const clients: OrgClients = {
+      ...base,
+      forAccount: (credentials) => {
+        const { securityHub: _omitted, ...rest } = base.forAccount(credentials);
+        return rest;
+      },
+    };
+    const run = auditOrg({ regions: ["us-east-1"], securityHub: true, org: org() }, clients);
+    await expect(run).rejects.toBeInstanceOf(TypeError);
+    await expect(run).rejects.toThrow(/^auditOrg: securityHub needs AuditClients with securityHub\(\)$/);
+  });
+});
