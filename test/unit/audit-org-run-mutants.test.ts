@@ -10,7 +10,6 @@ import { DescribeKeyCommand } from "@aws-sdk/client-kms";
 import { BatchImportFindingsCommand, GetFindingsCommand } from "@aws-sdk/client-securityhub";
 import { auditOrg } from "../../src/audit/org/run.js";
 import type { AuditProgress } from "../../src/audit/scan.js";
-import type { AuditClients } from "../../src/audit/clients.js";
 import type { OrgClients } from "../../src/audit/org/clients.js";
 import { InputError } from "../../src/core/errors.js";
 import { CALLER, fn, mockOrgClients, mocks, serveOrg } from "../support/org-mock.js";
@@ -139,7 +138,7 @@ describe("auditOrg: progress", () => {
     expect(log[0]).toMatchObject({ accountsTotal: 3, accountsDone: 0, regionsTotal: 6, regionsDone: 0 });
     expect(log.at(-1)).toMatchObject({ accountsTotal: 3, accountsDone: 3, regionsTotal: 6, regionsDone: 6 });
     // Counters never go back.
-    const done = log.map((p) => [p.accountsDone!, p.regionsDone]);
+    const done = log.map((p): [number, number] => [p.accountsDone!, p.regionsDone]);
     for (let i = 1; i < done.length; i++) {
       expect(done[i]![0]).toBeGreaterThanOrEqual(done[i - 1]![0]);
       expect(done[i]![1]).toBeGreaterThanOrEqual(done[i - 1]![1]);
