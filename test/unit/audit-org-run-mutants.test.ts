@@ -271,6 +271,22 @@ describe("auditOrg: --security-hub", () => {
     expect(sent).toEqual([{ account: A, region: "us-east-1" }]);
   });
 
+  it("publishes to at most --concurrency account-regions at once", async () => {
+    serveOrg({ [A]: {}, [B]: {}, [D]: {} });
+    serveHub();
+    let inFlight = 0;
+    let maxInFlight = 0;
+    mocks.hub.on(GetFindingsCommand).callsFake(async () => {
+      maxInFlight = Math.max(maxInFlight, ++inFlight);
+      await new Promise((r) => setTimeout(r, 10));
+      inFlight--;
+      return { Findings: [] };
+    });
+    const report = await auditOrg({ regions: ["us-east-1", "eu-west-1"], securityHub: true, org: org({ concurrency: 2 }) }, mockOrgClients());
+    expect(report.securityHub!.targets).toBe(6);
+    expect(maxInFlight).toBe(2);
+  });
+
   it("--regions all: an account not reached has no regions to report; the others are published", async () => {
     serveOrg({ [A]: { regions: ["eu-west-1"] }, [D]: { refuse: "AccessDenied" } });
     serveHub();
