@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { ListRegionsCommand } from "@aws-sdk/client-account";
-import { DescribeKeyCommand } from "@aws-sdk/client-kms";
+import { DescribeKeyCommand, GetKeyPolicyCommand } from "@aws-sdk/client-kms";
 import { BatchImportFindingsCommand, GetFindingsCommand } from "@aws-sdk/client-securityhub";
 import { auditOrg } from "../../src/audit/org/run.js";
 import type { AuditProgress } from "../../src/audit/scan.js";
@@ -208,6 +208,14 @@ describe("auditOrg: which account's session reads a key", () => {
     await auditOrg({ regions: "all", org: org({ accounts: [A] }) }, mockOrgClients());
     const all = await Promise.all(mocks.kms.commandCalls(DescribeKeyCommand).map(sender));
     expect(all).toEqual([{ account: A, region: "us-east-1" }]);
+  });
+
+  it("ES014: the policy of a key named without a region is read in the account's first audited region", async () => {
+    serveOrg({ [A]: { functions: { "eu-west-1": [fn(A, "eu-west-1", "a1", { X: "1" }, { KMSKeyArn: "bare-key-id", Role: role(A, "app") })] } } });
+    await auditOrg({ regions: ["eu-west-1"], org: org({ accounts: [A] }) }, mockOrgClients());
+    const read = await Promise.all(mocks.kms.commandCalls(GetKeyPolicyCommand).map(sender));
+    expect(read.length).toBeGreaterThan(0);
+    expect(new Set(read.map((r) => `${r.account} ${r.region}`))).toEqual(new Set([`${A} eu-west-1`]));
   });
 
   it("ES014: a key policy is read by the owner when ready, else by the role's account; what cannot be read is in keysNotChecked", async () => {
