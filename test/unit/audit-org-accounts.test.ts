@@ -81,3 +81,29 @@ describe("listOrgAccounts", () => {
     });
   });
 });
+
+describe("account options: edges", () => {
+  it("--role-name: only a leading role/ is dropped; every leading and trailing slash goes", () => {
+    expect(parseRoleName("ops/role/EnvsealAudit")).toBe("ops/role/EnvsealAudit");
+    expect(parseRoleName("//EnvsealAudit")).toBe("EnvsealAudit");
+    expect(parseRoleName("EnvsealAudit//")).toBe("EnvsealAudit");
+    expect(parseRoleName("///ops/EnvsealAudit///")).toBe("ops/EnvsealAudit");
+  });
+
+  it("--role-name: 512 characters is the longest accepted", () => {
+    const at512 = `${"p".repeat(64)}/`.repeat(7) + "n".repeat(57);
+    expect(at512).toHaveLength(512);
+    expect(parseRoleName(at512)).toBe(at512);
+    expect(() => parseRoleName(`${at512}n`)).toThrow(/is not an IAM role name/);
+  });
+
+  it("listOrgAccounts: a failure that is not an AWS error keeps the code Error", async () => {
+    orgs.on(ListAccountsCommand).rejects(new Error("Region is missing"));
+    await expect(listOrgAccounts(new OrganizationsClient({ region: "us-east-1" }))).rejects.toMatchObject({
+      name: "AwsError",
+      operation: "organizations:ListAccounts",
+      code: "Error",
+      message: "--org: no AWS region is set",
+    });
+  });
+});
