@@ -202,7 +202,7 @@ describe("activeEnvsealFindings", () => {
     GeneratorId: "envseal/ES001",
     ProductFields: { "envseal/RuleId": "ES001" },
     ...extra,
-  });
+  }) as AwsSecurityFinding;
 
   it("reads every page, passing NextToken only after the first", async () => {
     hubMock
@@ -283,12 +283,12 @@ describe("importFindings", () => {
   });
 
   it("a failed finding without id, code or message is reported as such; one without Id is still sent again", async () => {
-    hubMock.on(BatchImportFindingsCommand).resolvesOnce({ FailedFindings: [{}] }).resolves({ FailedFindings: [] });
+    hubMock.on(BatchImportFindingsCommand).resolvesOnce({ FailedFindings: [{} as never] }).resolves({ FailedFindings: [] });
     expect(await calls.importFindings(client(), asffOf(1), noSleep)).toEqual({ taken: 0, notTaken: [{ id: "", code: "Unknown", message: "" }] });
     expect(importedBatches()).toHaveLength(1);
 
     hubMock.reset();
-    hubMock.on(BatchImportFindingsCommand).resolvesOnce({ FailedFindings: [{ ErrorCode: "InternalException", ErrorMessage: "m" }] }).resolves({ FailedFindings: [] });
+    hubMock.on(BatchImportFindingsCommand).resolvesOnce({ FailedFindings: [{ ErrorCode: "InternalException", ErrorMessage: "m" } as never] }).resolves({ FailedFindings: [] });
     const sleep = vi.fn(noSleep);
     const noId = [{ Title: "t" } as AwsSecurityFinding];
     expect(await calls.importFindings(client(), noId, sleep)).toEqual({ taken: 1, notTaken: [] });
@@ -316,7 +316,7 @@ describe("importFindings", () => {
 
   it("pauses with a real timer by default", async () => {
     vi.useFakeTimers();
-    hubMock.on(BatchImportFindingsCommand).resolvesOnce({ FailedFindings: [{ Id: "id-0", ErrorCode: "TooManyRequestsException" }] }).resolves({ FailedFindings: [] });
+    hubMock.on(BatchImportFindingsCommand).resolvesOnce({ FailedFindings: [{ Id: "id-0", ErrorCode: "TooManyRequestsException" } as never] }).resolves({ FailedFindings: [] });
     let done = false;
     const p = calls.importFindings(client(), asffOf(1)).then((r) => {
       done = true;
