@@ -164,3 +164,117 @@ describe("renderJsonChunks", () => {
     expect(pieces.join("")).toBe(text.renderJson(r));
   });
 });
+
+describe("writeReportFile", () => {
+  const enoent = () => Object.assign(new Error("ENOENT: no such file"), { code: "ENOENT" });
+  const rejectsWith = async (p: Promise<unknown>, message: string, hint: string) => {
+    const err = await p.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(errors.InputError);
+    expect((err as Error).message).toBe(message);
+    expect((err as { hint?: string }).hint).toBe(hint);
+  };
+
+  it("writes a string and an iterable of pieces, mode 0600; a string is one write", async () => {
+    const dir = tempDir();
+    const a = join(dir, "a.txt");
+    const b = join(dir, "b.json");
+    let writes: unknown[] = [];
+    vi.mocked(fsp.open).mockImplementation((async (...args: Parameters<typeof realFs.open>) => {
+      const fh = await realFs.open(...args);
+      const write = fh.write.bind(fh);
+      vi.spyOn(fh, "write").mockImplementation(((piece: string, ...rest: unknown[]) => {
+        writes.push(piece);
+        return (write as (...x: unknown[]) => unknown)(piece, ...rest);
+      }) as never);
+      return fh;
+    }) as never);
+    await fmt.writeReportFile(a, "héllo\nwörld\n");
+    expect(writes).toEqual(["héllo\nwörld\n"]);
+    expect(readFileSync(a, "utf8")).toBe("héllo\nwörld\n");
+    expect(statSync(a).mode & 0o777).toBe(0o600);
+    writes = [];
+    await fmt.writeReportFile(b, ["{\n", '  "a": 1\n', "}\n"]);
+    expect(writes).toEqual(["{\n", '  "a": 1\n', "}\n"]);
+    expect(readFileSync(b, "utf8")).toBe('{\n  "a": 1\n}\n');
+    expect(statSync(b).mode & 0o777).toBe(0o600);
+    writes = [];
+    await fmt.writeReportFile(join(dir, "c.json"), (function* () {
+      yield "x";
+      yield "y";
+    })());
+    expect(writes).toEqual(["x", "y"]);
+    expect(readFileSync(join(dir, "c.json"), "utf8")).toBe("xy");
+  });
+
+  it("an existing file: refused without force, replaced (and made 0600) with it", async () => {
+    const dir = tempDir();
+    const p = join(dir, "out.txt");
+    writeFileSync(p, "old contents that are longer", { mode: 0o644 });
+    await rejectsWith(fmt.writeReportFile(p, "new"), `--out ${p} already exists`, "pass --force to overwrite it, or choose another path");
+    expect(readFileSync(p, "utf8")).toBe("old contents that are longer");
+    await fmt.writeReportFile(p, "new", { force: true });
+    expect(readFileSync(p, "utf8")).toBe("new");
+    expect(statSync(p).mode & 0o777).toBe(0o600);
+  });
+
+  it("a file created between the check and the open (EEXIST) is refused, not overwritten", async () => {
+    const dir = tempDir();
+    const p = join(dir, "raced.txt");
+    writeFileSync(p, "theirs");
+    vi.mocked(fsp.lstat).mockRejectedValueOnce(enoent());
+    await rejectsWith(fmt.writeReportFile(p, "ours"), `--out ${p} already exists`, "pass --force to overwrite it, or choose another path");
+    expect(readFileSync(p, "utf8")).toBe("theirs");
+  });
+
+  it("a symbolic link planted between the check and the open (ELOOP) is refused, its target untouched", async () => {
+    const dir = tempDir();
+    const target = join(dir, "target.txt");
+    const link = join(dir, "link.txt");
+    writeFileSync(target, "target");
+    symlinkSync(target, link);
+    vi.mocked(fsp.lstat).mockRejectedValueOnce(enoent());
+    await rejectsWith(fmt.writeReportFile(link, "ours", { force: true }), `--out ${link} is a symbolic link; envseal does not write reports through links`, "pass the path of a regular file");
+    expect(readFileSync(target, "utf8")).toBe("target");
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+  });
+
+  it("a failed open names the path and the error code, or only the path when there is no code", async () => {
+    const dir = tempDir();
+    const p = join(dir, "missing-dir", "out.txt");
+    await rejectsWith(fmt.writeReportFile(p, "x"), `cannot write --out ${p} (ENOENT)`, "pass a writable file path");
+    vi.mocked(fsp.open).mockRejectedValueOnce(new Error("no code"));
+    await rejectsWith(fmt.writeReportFile(join(dir, "o.txt"), "x"), `cannot write --out ${join(dir, "o.txt")}`, "pass a writable file path");
+    expect(existsSync(join(dir, "o.txt"))).toBe(false);
+  });
+
+  it("a failed write (partial file) is an InputError with the code, and the file handle is closed", async () => {
+    const dir = tempDir();
+    const closes: number[] = [];
+    let failure: Error = Object.assign(new Error("ENOSPC: no space left"), { code: "ENOSPC" });
+    vi.mocked(fsp.open).mockImplementation((async (...args: Parameters<typeof realFs.open>) => {
+      const fh = await realFs.open(...args);
+      const write = fh.write.bind(fh);
+      let n = 0;
+      vi.spyOn(fh, "write").mockImplementation(((...x: unknown[]) => (n++ === 1 ? Promise.reject(failure) : (write as (...y: unknown[]) => unknown)(...x))) as never);
+      const close = fh.close.bind(fh);
+      vi.spyOn(fh, "close").mockImplementation(() => {
+        closes.push(fh.fd);
+        return close();
+      });
+      return fh;
+    }) as never);
+    const p = join(dir, "partial.json");
+    await rejectsWith(fmt.writeReportFile(p, ["first\n", "second\n", "third\n"]), `cannot write --out ${p} (ENOSPC)`, "pass a writable file path");
+    expect(readFileSync(p, "utf8")).toBe("first\n");
+    expect(closes).toHaveLength(1);
+    failure = new Error("no code");
+    const q = join(dir, "partial2.json");
+    await rejectsWith(fmt.writeReportFile(q, ["a", "b"]), `cannot write --out ${q}`, "pass a writable file path");
+    expect(closes).toHaveLength(2);
+    await fmt.writeReportFile(join(dir, "ok.json"), ["only"]);
+    expect(closes).toHaveLength(3);
+  });
+});
