@@ -278,3 +278,146 @@ describe("writeReportFile", () => {
     expect(closes).toHaveLength(3);
   });
 });
+
+const LOC = { file: "infra/api.yaml", line: 14, column: 23 };
+const ORG = { callerAccount: "999988887777", accountsFrom: "organizations" as const, roleName: "role/audit", externalId: false, accounts: ["111122223333"], skipped: [], accountsAudited: 1, concurrency: 4 };
+
+describe("renderTable", () => {
+  it("an ACCOUNT column when some finding has an account (\"-\" for the others), a LOCATION column when some has a location", () => {
+    const out = text.renderTable(report([f({ account: "111122223333", location: LOC }), f({ severity: "low", variable: null })]));
+    expect(out.split("\n")).toEqual([
+      "SEVERITY  RULE   ACCOUNT       FUNCTION              VARIABLE  LOCATION              MESSAGE",
+      "HIGH      ES002  111122223333  orders-api            DB1       infra/api.yaml:14:23  msg",
+      "LOW       ES002  -             eu-west-1/orders-api  -         -                     msg",
+      "",
+      "remediation:",
+      `  ES002 ${rules.RULES.ES002.title}: fix it`,
+      "",
+      "1 function scanned in 1 region: 2 findings (1 high, 1 low)",
+      "",
+    ]);
+  });
+
+  it("an org report has the ACCOUNT column even when no finding names an account", () => {
+    const out = text.renderTable(report([f()], {}, { org: ORG }));
+    expect(out.split("\n").slice(0, 2)).toEqual([
+      "SEVERITY  RULE   ACCOUNT  FUNCTION              VARIABLE  MESSAGE",
+      "HIGH      ES002  -        eu-west-1/orders-api  DB1       msg",
+    ]);
+  });
+
+  it("no ACCOUNT column without org and accounts", () => {
+    const out = text.renderTable(report([f()]));
+    expect(out.split("\n")[0]).toBe("SEVERITY  RULE   FUNCTION              VARIABLE  MESSAGE");
+  });
+
+  it("a width of 0 or below means no limit", () => {
+    const r = report([f({ message: "x".repeat(100) })]);
+    const unlimited = text.renderTable(r);
+    expect(unlimited.split("\n")[1]).toBe(`HIGH      ES002  eu-west-1/orders-api  DB1       ${"x".repeat(100)}`);
+    expect(text.renderTable(r, { width: 0 })).toBe(unlimited);
+    expect(text.renderTable(r, { width: -3 })).toBe(unlimited);
+  });
+
+  it("colours each finding's line by severity (header plain)", () => {
+    const saved = process.env.FORCE_COLOR;
+    process.env.FORCE_COLOR = "1";
+    try {
+      const out = text.renderTable(report([f({ severity: "critical" }), f({ severity: "high" }), f({ severity: "medium" }), f({ severity: "low" })]), { color: true });
+      const row = (sev: string) => `${sev.padEnd(8)}  ES002  eu-west-1/orders-api  DB1       msg`;
+      expect(out.split("\n").slice(0, 5)).toEqual([
+        "SEVERITY  RULE   FUNCTION              VARIABLE  MESSAGE",
+        `\x1b[35m${row("CRITICAL")}\x1b[39m`,
+        `\x1b[31m${row("HIGH")}\x1b[39m`,
+        `\x1b[33m${row("MEDIUM")}\x1b[39m`,
+        `\x1b[36m${row("LOW")}\x1b[39m`,
+      ]);
+    } finally {
+      if (saved === undefined) delete process.env.FORCE_COLOR;
+      else process.env.FORCE_COLOR = saved;
+    }
+  });
+
+  it("Security Hub lines: plural account-regions and findings, a failure's message only when set", () => {
+    expect(text.renderTable(report([], {}, { securityHub: hub })).split("\n")).toEqual(["1 function scanned in 1 region: no findings", ...HUB_LINES, ""]);
+    const two = text.renderTable(report([], {}, { securityHub: { ...hub, targets: 2, failed: [], notPublished: [], workflowNotResolved: [] } }));
+    expect(two.split("\n")).toEqual(["1 function scanned in 1 region: no findings", "security hub: 3 imported, 1 archived in 2 account-regions", ""]);
+  });
+});
+
+describe("tableMessage", () => {
+  it("a variable name with regex characters is matched literally", () => {
+    expect(text.tableMessage({ variable: "A.B", message: "ENVSEAL lists A.B here" })).toBe("ENVSEAL lists it here");
+    expect(text.tableMessage({ variable: "A.B", message: "ENVSEAL lists AxB here" })).toBe("ENVSEAL lists AxB here");
+    expect(text.tableMessage({ variable: "K$1(x)", message: "see K$1(x) now" })).toBe("see it now");
+  });
+});
+
+describe("renderMarkdown", () => {
+  it("template, account, findings, suppressed and unknown tables, exactly", () => {
+    const out = text.renderMarkdown(
+      report(
+        [f({ account: "111122223333", location: LOC }), f({ severity: "low", variable: null })],
+        { templates: { functionsPerFile: { "infra/api.yaml": 2, "b|c.tf": 1 }, unknown: [{ location: LOC, function: "Api", what: "variable T", reason: "set by !If" }] }, functionsPerAccount: { "111122223333": 2, "444455556666": 0 } } as never,
+        { suppressed: [{ ...f({ account: "444455556666", variable: "S1" }), suppressedBy: "baseline" }, { ...f({ variable: null, location: LOC }), suppressedBy: "inline", reason: "ok" }] },
+      ),
+    );
+    const lines = out.split("\n");
+    expect(lines.slice(10)).toEqual([
+      "",
+      "| template | functions |",
+      "|---|---|",
+      "| infra/api.yaml | 2 |",
+      "| b\\|c.tf | 1 |",
+      "",
+      "| account | functions scanned |",
+      "|---|---|",
+      "| 111122223333 | 2 |",
+      "| 444455556666 | 0 |",
+      "",
+      "At-rest keys: checked (2 distinct). Duration: 42 ms. Fail on: high.",
+      "",
+      "## Findings",
+      "",
+      "| severity | rule | account | function | variable | location | message | remediation |",
+      "|---|---|---|---|---|---|---|---|",
+      "| high | ES002 | 111122223333 | orders-api | DB1 | infra/api.yaml:14:23 | msg | fix it |",
+      "| low | ES002 | – | eu-west-1/orders-api | – | - | msg | fix it |",
+      "",
+      "## Suppressed",
+      "",
+      "| rule | function | variable | location | by |",
+      "|---|---|---|---|---|",
+      "| ES002 | 444455556666/eu-west-1/orders-api | S1 | - | baseline |",
+      "| ES002 | orders-api | – | infra/api.yaml:14:23 | inline: ok |",
+      "",
+      "## Unknown until deploy (not checked)",
+      "",
+      "| location | function | what | why |",
+      "|---|---|---|---|",
+      "| infra/api.yaml:14:23 | Api | variable T | set by !If |",
+      "",
+    ]);
+  });
+
+  it("a location only on a suppressed finding still adds the location column to both tables", () => {
+    const out = text.renderMarkdown(report([f()], {}, { suppressed: [{ ...f({ variable: "S1", location: LOC }), suppressedBy: "inline" }] }));
+    expect(out).toContain(
+      "| severity | rule | function | variable | location | message | remediation |\n|---|---|---|---|---|---|---|\n| high | ES002 | eu-west-1/orders-api | DB1 | - | msg | fix it |\n",
+    );
+    expect(out).toContain("| rule | function | variable | location | by |\n|---|---|---|---|---|\n| ES002 | orders-api | S1 | infra/api.yaml:14:23 | inline |\n");
+  });
+
+  it("an org report without finding accounts: account column with –", () => {
+    const out = text.renderMarkdown(report([f()], {}, { org: ORG }));
+    expect(out).toContain("| severity | rule | account | function | variable | message | remediation |\n|---|---|---|---|---|---|---|\n| high | ES002 | – | eu-west-1/orders-api | DB1 | msg | fix it |\n");
+  });
+
+  it("a Security Hub section, one escaped bullet per line", () => {
+    const out = text.renderMarkdown(report([], {}, { securityHub: hub }));
+    expect(out.endsWith(`\n## Security Hub\n\n${HUB_LINES.map((l) => `- ${l}`).join("\n")}\n`)).toBe(true);
+    const esc = text.renderMarkdown(report([], {}, { securityHub: { ...hub, failed: [{ ...hub.failed[0]!, message: "a|b" }], notPublished: [], workflowNotResolved: [] } }));
+    expect(esc).toContain("\n## Security Hub\n\n- security hub: 3 imported, 1 archived in 1 account-region\n- security hub: import failed: 111122223333 eu-west-1 id-1: AccessDenied a\\|b\n");
+    expect(text.renderMarkdown(report([]))).not.toContain("Security Hub");
+  });
+});
