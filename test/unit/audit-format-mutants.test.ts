@@ -421,3 +421,35 @@ describe("renderMarkdown", () => {
     expect(text.renderMarkdown(report([]))).not.toContain("Security Hub");
   });
 });
+
+describe("renderSarif", () => {
+  const LEVEL = { low: "note", medium: "warning", high: "error", critical: "error" } as const;
+  const SEC = { low: "3.0", medium: "5.5", high: "8.0", critical: "9.5" } as const;
+
+  it("level and security-severity per finding severity and per rule; fingerprint key; driver; invocation; properties", () => {
+    const sevs = ["critical", "high", "medium", "low"] as const;
+    const r = report(sevs.map((severity, i) => f({ severity, fingerprint: `fp${i}` })));
+    const log = JSON.parse(sarif.renderSarif(r));
+    const run = log.runs[0];
+    expect(run.results.map((x: { level: string }) => x.level)).toEqual(["error", "error", "warning", "note"]);
+    expect(run.results.map((x: { properties: Record<string, string> }) => x.properties["security-severity"])).toEqual(["9.5", "8.0", "5.5", "3.0"]);
+    expect(run.results.map((x: { partialFingerprints: unknown }) => x.partialFingerprints)).toEqual([0, 1, 2, 3].map((i) => ({ "envsealFinding/v1": `fp${i}` })));
+    expect(sarif.SARIF_FINGERPRINT_KEY).toBe("envsealFinding/v1");
+    const listed = rules.RULE_LIST.filter((x) => !x.templateOnly);
+    expect(new Set(listed.map((x) => x.severity))).toEqual(new Set(sevs));
+    expect(run.tool.driver.rules.map((x: { id: string; defaultConfiguration: { level: string }; properties: Record<string, string> }) => [x.id, x.defaultConfiguration.level, x.properties["security-severity"]])).toEqual(
+      listed.map((x) => [x.id, LEVEL[x.severity], SEC[x.severity]]),
+    );
+    expect(run.tool.driver.name).toBe("envseal");
+    expect(run.tool.driver.informationUri).toBe("https://example.test");
+    expect(run.invocations).toEqual([{ executionSuccessful: true, startTimeUtc: "2026-01-01T00:00:00.000Z" }]);
+    expect(run.properties).toEqual({ summary: r.summary });
+  });
+
+  it("an org report carries org in the run properties", () => {
+    const r = report([f({ account: "111122223333" })], {}, { org: ORG });
+    const run = JSON.parse(sarif.renderSarif(r)).runs[0];
+    expect(run.properties).toEqual({ summary: r.summary, org: ORG });
+    expect(run.automationDetails).toEqual({ id: "envseal-audit/org/" });
+  });
+});
