@@ -249,6 +249,8 @@ describe("fromItem / fromHistory / parseConfigEvent edges", () => {
   it("an environment without variables (absent or null) is carried: no Variables", () => {
     expect(fromItem(item({}))).toEqual({ FunctionName: "fn", Environment: {} });
     expect(fromItem(item({ variables: null }))).toEqual({ FunctionName: "fn", Environment: {} });
+    // GetFunctionConfiguration's spelling with an explicit null (vars is null only then: `variables ?? Variables`).
+    expect(fromItem(item({ Variables: null }))).toEqual({ FunctionName: "fn", Environment: {} });
   });
 
   it("variables that are not an object of strings count as not carried", () => {
