@@ -115,8 +115,8 @@ describe("evaluateConfigEvent: change and oversized items", () => {
   it("reads the function in the item's region, and judges it in that region", async () => {
     const live = { FunctionName: "far", Version: "$LATEST", KMSKeyArn: `arn:aws:kms:us-east-1:${RULE_ACCOUNT}:key/k`, Role: "arn:aws:iam::1:role/r", Environment: { Variables: { LOG_LEVEL: "info" } } };
     lambda.on(GetFunctionConfigurationCommand).resolves(live);
-    const item = { ...lambdaItem(cfg("far"), { withEnvironment: false }), awsRegion: "us-east-1", ARN: undefined };
-    (item.configuration as Record<string, unknown>).functionArn = undefined;
+    const base = lambdaItem(cfg("far"), { withEnvironment: false });
+    const item: Record<string, unknown> = { ...base, awsRegion: "us-east-1", ARN: undefined, configuration: { ...(base.configuration as Record<string, unknown>), functionArn: undefined } };
     const lookup = vi.fn(async () => undefined);
     await evaluateConfigEvent(changeEvent(item), deps({ access: { lookup } as never }));
     expect(lambdaRegions).toEqual(["us-east-1"]);
