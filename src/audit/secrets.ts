@@ -64,20 +64,21 @@ export interface DetectOptions {
 }
 
 const PRESET_ID = "@secretlint/secretlint-rule-preset-recommend";
-const CONFIG = {
-  rules: [
-    {
-      id: PRESET_ID,
-      rule: recommended,
-      rules: [
-        // Access key ids too, not only secret access keys.
-        { id: "@secretlint/secretlint-rule-aws", options: { enableIDScanRule: true } },
-        // A value must not be able to switch detection off with a `secretlint-disable` comment.
-        { id: "@secretlint/secretlint-rule-filter-comments", disabled: true },
-      ],
-    },
-  ],
+const PRESET_RULES = [
+  // Access key ids too, not only secret access keys.
+  { id: "@secretlint/secretlint-rule-aws", options: { enableIDScanRule: true } },
+  // A value must not be able to switch detection off with a `secretlint-disable` comment.
+  { id: "@secretlint/secretlint-rule-filter-comments", disabled: true },
+];
+// secretlint registers a preset's rules even when the config marks them `disabled` (only top-level rules are skipped),
+// so the preset is wrapped to leave out the rules disabled above.
+const DISABLED = new Set(PRESET_RULES.filter((r) => r.disabled).map((r) => r.id));
+const preset: typeof recommended = {
+  ...recommended,
+  create: (context, options) =>
+    recommended.create({ ...context, registerRule: (rule, defaults) => (DISABLED.has(rule.meta.id) ? undefined : context.registerRule(rule, defaults)) }, options),
 };
+const CONFIG = { rules: [{ id: PRESET_ID, rule: preset, rules: PRESET_RULES }] };
 
 // secretlint's profiler is always on: it leaves a performance mark per rule and per file in Node's global timeline and,
 // on every new mark, searches all earlier ones — an audit of thousands of functions slows down quadratically and a warm

@@ -55,6 +55,12 @@ describe("secretlint's recommended preset as envseal configures it", () => {
     expect(lint.calls).toHaveLength(1);
   });
 
+  it("a secretlint-disable comment in a value does not switch detection off", async () => {
+    expect(plain(await detectSecrets({ CONFIG_A: `# secretlint-disable\n${AWS_ID}` }))).toEqual({ CONFIG_A: sl("aws", true) });
+    expect(plain(await detectSecrets({ CONFIG_A: `${AWS_ID} # secretlint-disable-line` }))).toEqual({ CONFIG_A: sl("aws", true) });
+    expect(plain(await detectSecrets({ CONFIG_A: `// secretlint-disable-next-line\n${AWS_ID}` }))).toEqual({ CONFIG_A: sl("aws", true) });
+  });
+
   it("a PEM private key is a critical secretlint:privatekey hit", async () => {
     expect(plain(await detectSecrets({ CONFIG_A: pem }))).toEqual({ CONFIG_A: sl("privatekey", true) });
   });
