@@ -73,6 +73,22 @@ describe("secretlint's recommended preset as envseal configures it", () => {
     expect(plain(await detectSecrets({ CONFIG_A: `${AWS_ID} ${SLACK}` }))).toEqual({ CONFIG_A: sl("aws", true) });
   });
 
+  it("URL credentials secretlint matches count only when they are real credentials", async () => {
+    expect(plain(await detectSecrets({ CONFIG_A: "postgres://app:Zq8vT3rwKx@db.example.com:5432/app" }))).toEqual({ CONFIG_A: sl("database-connection-string", false) });
+    expect(plain(await detectSecrets({ CONFIG_A: "https://user:Zq8vT3rwKx@example.com/x" }))).toEqual({ CONFIG_A: sl("basicauth", false) });
+    lint.calls = [];
+    // secretlint matches an encoded ${DB_PASSWORD} reference; it is not a placeholder by its text, but not a credential.
+    expect(plain(await detectSecrets({ CONFIG_A: "postgres://app:%24%7BDB_PASSWORD%7D@db/app" }))).toEqual({});
+    expect(lint.calls[0]!.messages).toHaveLength(1);
+  });
+
+  it("a PEM block secretlint matches counts only when it is a well-formed key", async () => {
+    const lines = pem.trim().split("\n");
+    const mismatched = [...lines.slice(0, -1), "-----END EC PRIVATE KEY-----"].join("\n");
+    expect(plain(await detectSecrets({ CONFIG_A: mismatched }))).toEqual({});
+    expect(lint.calls[0]!.messages).toHaveLength(1);
+  });
+
   it("secretlint's messages mask the secret", async () => {
     await detectSecrets({ CONFIG_A: SLACK });
     expect(lint.calls).toHaveLength(1);
