@@ -109,8 +109,9 @@ export function pushPlanner(input: PushPlannerInput): (state: FunctionState) => 
         bundle = await c.sealBundle(sealKey, state.name, entries, { version: wire, generation: (opened?.generation ?? 0) + 1 });
         sealingKeyArn = sealKey;
       }
-      // A name that moves into the bundle leaves the variables, whether it was sealed there or plain.
-      const remove = [...new Set([...moveIn, ...Object.keys(secrets).filter((n) => n in vars)])];
+      // A name that moves into the bundle leaves the variables, whether it was sealed there or plain, and leaves the
+      // manifest too, even when the manifest listed it without the variable (a stale entry the runtime would report).
+      const remove = [...new Set([...moveIn, ...Object.keys(secrets)])];
       change = { plain, remove, ...(bundle !== undefined ? { bundle, bundleVersion: wire } : {}) };
       bundleAfter = bundle === undefined ? opened?.entries : bundle === null ? {} : entries;
     } else {

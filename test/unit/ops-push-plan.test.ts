@@ -196,3 +196,18 @@ describe("pushPlanner: the 4 KB limit", () => {
     expect((err as InputError).hint).toBe("remove or shorten variables, or keep large secrets in Secrets Manager");
   });
 });
+
+describe("pushPlanner: a manifest entry for a name the function no longer has", () => {
+  it("is dropped when that name is pushed into the bundle (the bundle holds it now, not a variable)", async () => {
+    const p = await plan({ bundle: true, secrets: { GONE: "g" } }, { KEEP: "1", ENVSEAL_BUNDLE: BUNDLE_V2, ENVSEAL_SEALED: "ENVSEAL_BUNDLE:v2,GONE:v2" });
+    expect(p.update.variables.ENVSEAL_SEALED).toBe("ENVSEAL_BUNDLE:v2");
+    expect(Object.keys(p.update.variables).sort()).toEqual(["ENVSEAL_BUNDLE", "ENVSEAL_SEALED", "KEEP"]);
+    expect(bundleDoc(0).secrets).toEqual({ ...bundleEntries, GONE: "g" });
+  });
+
+  it("is replaced by the new entry when that name is pushed as a sealed variable", async () => {
+    const p = await plan({ secrets: { GONE: "g" } }, { KEEP: "1", ENVSEAL_SEALED: "GONE" });
+    expect(p.update.variables.ENVSEAL_SEALED).toBe("GONE:v2");
+    expect(p.update.variables.GONE).toBe(sealedText(1));
+  });
+});
