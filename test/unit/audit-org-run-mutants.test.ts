@@ -11,7 +11,7 @@ import { BatchImportFindingsCommand, GetFindingsCommand } from "@aws-sdk/client-
 import { auditOrg } from "../../src/audit/org/run.js";
 import type { AuditProgress } from "../../src/audit/scan.js";
 import type { OrgClients } from "../../src/audit/org/clients.js";
-import { InputError } from "../../src/core/errors.js";
+import { AwsError, InputError } from "../../src/core/errors.js";
 import { CALLER, fn, mockOrgClients, mocks, serveOrg } from "../support/org-mock.js";
 
 const A = "111111111111";
@@ -59,7 +59,7 @@ describe("auditOrg: accounts", () => {
     });
   });
 
-  it("an account whose clients cannot be built is not audited: the error is reported against the session (sts:AssumeRole)", async () => {
+  it("an account whose clients cannot be built is not audited: the error is reported as the audit's setup, not as AssumeRole", async () => {
     serveOrg({ [A]: {} });
     const clients: OrgClients = {
       ...mockOrgClients(),
@@ -68,8 +68,22 @@ describe("auditOrg: accounts", () => {
       },
     };
     const report = await auditOrg({ regions: ["us-east-1"], org: org({ accounts: [A] }) }, clients);
-    expect(report.summary.notAudited).toEqual([{ account: A, region: null, reason: `sts:AssumeRole in ${A}: Boom` }]);
+    expect(report.summary.notAudited).toEqual([{ account: A, region: null, reason: `audit setup in ${A}: Boom` }]);
     expect(report.org!.accountsAudited).toBe(0);
+  });
+
+  it("an AWS error while the account's audit is set up is reported under its own operation", async () => {
+    serveOrg({ [A]: {} });
+    const clients: OrgClients = {
+      ...mockOrgClients(),
+      forAccount: () => {
+        throw new AwsError("denied", { code: "AccessDenied", operation: "iam:GetRole" });
+      },
+    };
+    const report = await auditOrg({ regions: ["us-east-1"], org: org({ accounts: [A] }) }, clients);
+    expect(report.summary.notAudited).toEqual([
+      { account: A, region: null, reason: `iam:GetRole in ${A}: AccessDenied (the member role lacks iam:GetRole here, or a service control policy denies it)` },
+    ]);
   });
 });
 

@@ -9,7 +9,7 @@
  * @module
  */
 import type { SecurityHubClient } from "@aws-sdk/client-securityhub";
-import { InputError } from "../../core/errors.js";
+import { AwsError, InputError } from "../../core/errors.js";
 import type { AwsCredentialsProvider } from "../../transport/clients.js";
 import { createRoleAccess } from "../access.js";
 import { assembleReport } from "../assemble.js";
@@ -152,9 +152,12 @@ export async function auditOrg(req: OrgAuditRequest, clients: OrgClients): Promi
   await forEachLimit(accounts, concurrency, async (account) => {
     const session = sessions.get(account)!;
     let regions = fixedRegions;
+    // What failed, for the report: the session (AssumeRole), or setting up the audit of the account once it was ready.
+    let step = "sts:AssumeRole";
     try {
       await session.ready();
       session.state = "ready";
+      step = "audit setup";
       if (!regions) {
         try {
           regions = await enabledRegions(clientsOf(session));
@@ -183,7 +186,7 @@ export async function auditOrg(req: OrgAuditRequest, clients: OrgClients): Promi
       accessNotChecked.push(...(access?.unchecked() ?? []));
     } catch (err) {
       session.state = "failed";
-      notAudited.push({ account, region: null, reason: notAuditedReason(err, "sts:AssumeRole", account) });
+      notAudited.push({ account, region: null, reason: notAuditedReason(err, err instanceof AwsError && step !== "sts:AssumeRole" ? err.operation : step, account) });
       if (fixedRegions) progress.regionsDone += fixedRegions.length;
     } finally {
       session.clients = undefined;
