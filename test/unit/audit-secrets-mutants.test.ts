@@ -170,6 +170,11 @@ describe("batching concurrent calls", () => {
     expect(lint.calls.map((c) => c.content.length)).toEqual([500_000, 500_012]);
   }, 60_000);
 
+  it("a call whose text alone passes 1,000,000 characters gets a pass of its own", async () => {
+    await Promise.all([call("A", 1_000_005), call("B", 10)]);
+    expect(lint.calls.map((c) => c.content.length)).toEqual([1_000_005, 10]);
+  }, 30_000);
+
   it("a failing pass rejects every call in it with its error", async () => {
     const boom = new Error("secretlint broke");
     lint.fail = boom;
