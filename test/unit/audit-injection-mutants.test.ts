@@ -138,15 +138,15 @@ describe("INJECTION_RULES: near misses (a prefix, a suffix, another case) are no
 });
 
 describe("NODE_OPTIONS: only the flags that load code or open a debugger count", () => {
-  it.each(["--require", "-r", "--import", "--loader", "--experimental-loader", "--inspect", "--inspect-brk", "--inspect-port", "--experimental-policy"])(
+  it.each(["--require", "-r", "--import", "--loader", "--experimental-loader", "--inspect", "--inspect-brk", "--inspect-port", "--inspect-wait", "--experimental-policy"])(
     "%s alone is reported with that flag only",
     (flag) => {
       expect(hits("NODE_OPTIONS", `${flag} /tmp/x`)).toEqual([{ name: "NODE_OPTIONS", what: `${NODE} (${flag})`, severity: "high" }]);
     },
   );
 
-  it("the flag table is exactly these nine flags", () => {
-    expect(injection.INJECTION_RULES[2]!.flags).toEqual(["--require", "-r", "--import", "--loader", "--experimental-loader", "--inspect", "--inspect-brk", "--inspect-port", "--experimental-policy"]);
+  it("the flag table is exactly these ten flags", () => {
+    expect(injection.INJECTION_RULES[2]!.flags).toEqual(["--require", "-r", "--import", "--loader", "--experimental-loader", "--inspect", "--inspect-brk", "--inspect-port", "--inspect-wait", "--experimental-policy"]);
     expect(injection.INJECTION_RULES.filter((r) => r.flags !== undefined)).toHaveLength(1);
   });
 
@@ -167,6 +167,43 @@ describe("NODE_OPTIONS: only the flags that load code or open a debugger count",
     expect(hits("NODE_OPTIONS", "--enable-source-maps\t--loader\n./l.mjs   --experimental-policy=p.json")).toEqual([
       { name: "NODE_OPTIONS", what: `${NODE} (--loader, --experimental-policy)`, severity: "high" },
     ]);
+  });
+
+  // Node reads NODE_OPTIONS with its own rules (src/node_options.cc, ParseNodeOptionsEnvVar and the option parser): it
+  // drops double quotes wherever they stand, does not split inside them, takes a backslash inside them as an escape,
+  // and accepts `_` for `-` in a long option's name. Each spelling below loads the file in Node 20; a plain split on
+  // whitespace missed them all.
+  it.each([
+    ['"--require" /tmp/x.js', "--require"],
+    ['--re""quire /tmp/x.js', "--require"],
+    ['"--require=/tmp/a b.js"', "--require"],
+    ['"\\-\\-import" /tmp/x.mjs', "--import"],
+    ["--experimental_loader ./l.mjs", "--experimental-loader"],
+    ["--inspect_brk", "--inspect-brk"],
+    ["--inspect_port=9229", "--inspect-port"],
+    ['--max-old-space-size=512 "-r" ./x.js', "-r"],
+  ])("NODE_OPTIONS=%s is read as Node reads it: %s", (value, flag) => {
+    expect(hits("NODE_OPTIONS", value)).toEqual([{ name: "NODE_OPTIONS", what: `${NODE} (${flag})`, severity: "high" }]);
+  });
+
+  it("whitespace inside double quotes does not split: a flag inside another option's quoted value does not count", () => {
+    expect(hits("NODE_OPTIONS", '--title="a --require b" --enable-source-maps')).toEqual([]);
+    expect(hits("NODE_OPTIONS", '--title="a --require b" --import x')).toEqual([{ name: "NODE_OPTIONS", what: `${NODE} (--import)`, severity: "high" }]);
+    // An escaped quote inside quotes is a character, not the end of the string.
+    expect(hits("NODE_OPTIONS", '--title="a\\" --require b"')).toEqual([]);
+    expect(hits("NODE_OPTIONS", '--title="a\\" --require b" --inspect')).toEqual([{ name: "NODE_OPTIONS", what: `${NODE} (--inspect)`, severity: "high" }]);
+  });
+
+  it("underscores count as dashes only in a long option's name, not in a short one or in the value", () => {
+    expect(hits("NODE_OPTIONS", "--max_old_space_size=512 --title=--inspect_brk")).toEqual([]);
+    expect(hits("NODE_OPTIONS", "_r x")).toEqual([]);
+    expect(hits("NODE_OPTIONS", "-_require x")).toEqual([]);
+  });
+
+  it("empty quotes and a trailing backslash in quotes neither make nor hide a flag", () => {
+    expect(hits("NODE_OPTIONS", '"" --inspect ""')).toEqual([{ name: "NODE_OPTIONS", what: `${NODE} (--inspect)`, severity: "high" }]);
+    expect(hits("NODE_OPTIONS", '--inspect "x\\')).toEqual([{ name: "NODE_OPTIONS", what: `${NODE} (--inspect)`, severity: "high" }]);
+    expect(hits("NODE_OPTIONS", '""')).toEqual([]);
   });
 
   it("a flag must be a whole token: prefixes, look-alikes and values do not count", () => {
