@@ -206,6 +206,16 @@ describe("NODE_OPTIONS: only the flags that load code or open a debugger count",
     expect(hits("NODE_OPTIONS", '""')).toEqual([]);
   });
 
+  it("a backslash outside quotes is a plain character, as in Node", () => {
+    expect(hits("NODE_OPTIONS", "\\-\\-require /tmp/x.js")).toEqual([]);
+    expect(hits("NODE_OPTIONS", "--inspect\\ x")).toEqual([]);
+  });
+
+  it("leading, trailing and repeated whitespace make no empty option", () => {
+    expect(hits("NODE_OPTIONS", "  --import x   --inspect  ")).toEqual([{ name: "NODE_OPTIONS", what: `${NODE} (--import, --inspect)`, severity: "high" }]);
+    expect(hits("NODE_OPTIONS", " \t ")).toEqual([]);
+  });
+
   it("a flag must be a whole token: prefixes, look-alikes and values do not count", () => {
     expect(hits("NODE_OPTIONS", "--max-old-space-size=512 --enable-source-maps --inspectx --requires -rf --no-inspect")).toEqual([]);
     expect(hits("NODE_OPTIONS", "--title=--require")).toEqual([]);
