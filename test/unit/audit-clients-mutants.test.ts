@@ -173,6 +173,14 @@ describe("auditClients", () => {
     expect(await mod.auditClients({ region: "eu-west-1" }).defaultRegion()).toBe("eu-west-1");
   });
 
+  it("defaultRegion(): the options' region is answered without building a client (a broken CA bundle fails later, at the call)", async () => {
+    const clients = mod.auditClients({ region: "eu-west-1", caBundle: "/nonexistent/envseal-test-ca.pem" });
+    expect(await clients.defaultRegion()).toBe("eu-west-1");
+    // The SDK's chain would have needed a client, and the bundle refuses to build one.
+    expect(await mod.auditClients({ caBundle: "/nonexistent/envseal-test-ca.pem" }).defaultRegion()).toBeUndefined();
+    expect(() => clients.lambda("eu-west-1")).toThrow(InputError);
+  });
+
   it("defaultRegion(): without one in the options, the SDK's chain (AWS_REGION)", async () => {
     vi.stubEnv("AWS_REGION", "ap-south-1");
     expect(await mod.auditClients({}).defaultRegion()).toBe("ap-south-1");
