@@ -4,6 +4,7 @@
  * bad it is, and (for NODE_OPTIONS-like ones) which flags in the value count. Only names and flag names reach a finding.
  * @module
  */
+import { NODE_CODE_FLAGS, nodeOptionNames } from "../core/node-options.js";
 import type { Severity } from "./types.js";
 
 /** One kind of injection variable. */
@@ -32,7 +33,7 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     name: /^NODE_OPTIONS$/,
     what: "loads code or opens a debugger before the handler",
     severity: "high",
-    flags: ["--require", "-r", "--import", "--loader", "--experimental-loader", "--inspect", "--inspect-brk", "--inspect-port", "--inspect-wait", "--experimental-policy"],
+    flags: NODE_CODE_FLAGS,
   },
   { name: /^(HTTPS?_PROXY|https?_proxy|ALL_PROXY|all_proxy|NODE_USE_ENV_PROXY)$/, what: "routes the function's HTTP(S) traffic through a proxy", severity: "medium" },
   { name: /^AWS_LAMBDA_EXEC_WRAPPER$/, what: "runs a wrapper script before the runtime starts", severity: "high" },
@@ -40,37 +41,6 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
   { name: /^(JAVA_TOOL_OPTIONS|_JAVA_OPTIONS|JDK_JAVA_OPTIONS)$/, what: "passes options (such as -javaagent) to the JVM at startup", severity: "high" },
   { name: /^(DOTNET_STARTUP_HOOKS|PYTHONSTARTUP|PERL5OPT|RUBYOPT|BASH_ENV|ENV)$/, what: "runs code when the runtime or a shell starts", severity: "high" },
 ];
-
-/**
- * The option names in a NODE_OPTIONS value, as Node reads them: double quotes are removed wherever they stand and
- * whitespace inside them does not split (a backslash inside quotes escapes the next character), so `"--require" x` and
- * `--re""quire x` are `--require`, and `--title="a --require b"` holds none; an option's value after `=` is dropped, and
- * `_` in a `--` option's name is `-` (Node accepts `--inspect_brk` for `--inspect-brk`). Any whitespace splits (Node
- * splits on spaces only), so a tab-separated flag still counts.
- */
-function nodeOptionNames(value: string): string[] {
-  const tokens: string[] = [];
-  let token: string | undefined;
-  let quoted = false;
-  for (let i = 0; i < value.length; i++) {
-    let c = value[i] as string;
-    if (c === "\\" && quoted && i + 1 < value.length) c = value[++i] as string;
-    else if (c === '"') {
-      quoted = !quoted;
-      continue;
-    } else if (/\s/.test(c) && !quoted) {
-      if (token !== undefined) tokens.push(token);
-      token = undefined;
-      continue;
-    }
-    token = (token ?? "") + c;
-  }
-  if (token !== undefined) tokens.push(token);
-  return tokens.map((t) => {
-    const name = t.split("=")[0] as string;
-    return name.startsWith("--") ? `--${name.slice(2).replaceAll("_", "-")}` : name;
-  });
-}
 
 /** One variable that matched, with why. */
 export interface InjectionHit {

@@ -3,6 +3,7 @@
  * TLS it trusts, or what code runs before the handler — each a way to read secrets as they are unsealed.
  * @module
  */
+import { NODE_CODE_FLAGS, nodeOptionNames } from "../core/node-options.js";
 
 /**
  * One injection variable found, by name (never its value) and why it matters.
@@ -16,8 +17,6 @@ export interface InjectionHit {
   readonly name: string;
   readonly why: string;
 }
-
-const NODE_CODE_FLAGS = /(?:^|\s)(?:-r|--require|--import|--loader|--experimental-loader|--inspect(?:-brk|-port|-wait)?)(?:[=\s]|$)/;
 
 /**
  * The injection variables present in `variables`: `AWS_ENDPOINT_URL*`, `AWS_CA_BUNDLE`, `NODE_EXTRA_CA_CERTS`,
@@ -35,7 +34,7 @@ export function injectionVariables(variables: Readonly<Record<string, string>>):
     const value = variables[name] as string;
     if (/^AWS_ENDPOINT_URL(?:_[A-Z0-9_]+)?$/.test(name)) out.push({ name, why: "redirects the SDK's AWS calls to another endpoint" });
     else if (name === "AWS_CA_BUNDLE" || name === "NODE_EXTRA_CA_CERTS") out.push({ name, why: "adds certificate authorities the TLS connections trust" });
-    else if (name === "NODE_OPTIONS" && NODE_CODE_FLAGS.test(value)) out.push({ name, why: "loads code or opens a debugger before the handler (--require, --import, --loader or --inspect)" });
+    else if (name === "NODE_OPTIONS" && nodeOptionNames(value).some((o) => NODE_CODE_FLAGS.includes(o))) out.push({ name, why: "loads code or opens a debugger before the handler (--require, --import, --loader or --inspect)" });
     else if (/^https?_proxy$/i.test(name)) out.push({ name, why: "sends HTTP(S) traffic through a proxy" });
     else if (name === "AWS_LAMBDA_EXEC_WRAPPER") out.push({ name, why: "runs a wrapper script before the runtime starts" });
     else if (name === "LD_PRELOAD") out.push({ name, why: "preloads a shared library into the runtime process" });

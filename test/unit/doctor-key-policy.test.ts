@@ -87,6 +87,14 @@ describe("context, manifest entries, injection, sealing keys", () => {
     expect(injectionVariables({ NODE_OPTIONS: "--enable-source-maps --import ./hook.mjs" }).map((h) => h.name)).toEqual(["NODE_OPTIONS"]);
   });
 
+  it("reads NODE_OPTIONS the way Node does (the auditor's ES010 tokeniser): quoted, underscored and escaped flags count", () => {
+    const flagged = (value: string) => injectionVariables({ NODE_OPTIONS: value }).length === 1;
+    for (const value of ['"--require" /x.js', '--re""quire /x.js', '"\\-\\-import" x', "--inspect_brk", "--experimental_loader=./l.mjs", "--experimental-policy=p.json", "-r\t./x.js"]) {
+      expect(flagged(value), value).toBe(true);
+    }
+    for (const value of ['--title="a --require b"', "--max-old-space-size=512", "--requirex", ""]) expect(flagged(value), value).toBe(false);
+  });
+
   it("a real KMS blob names no key: given, assumed (one key group) or unknown", () => {
     const [a, b] = [fakeSealed("key-one"), fakeSealed("key-two")];
     expect(sealingKeyOf(a, { given: "alias/app" }).source).toBe("given");
