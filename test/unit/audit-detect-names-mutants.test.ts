@@ -311,6 +311,15 @@ describe("nameHint: password names", () => {
     "ftp://acme.io/x",
   ])("DB_PASS=%s is not a plain URL: it counts", (v) => expect(hint("DB_PASS", v)).toBe(true));
 
+  // Regression: the scheme of a URL is case-insensitive (RFC 3986); `HTTP://…` was flagged as a password or secret
+  // while `http://…` was not.
+  it("a plain URL with an upper-case scheme is plain too", () => {
+    expect(hint("DB_PASS", "HTTP://acme.io/status")).toBe(false);
+    expect(hint("DB_PASS", "Https://acme.io/status")).toBe(false);
+    expect(hint("OAUTH_TOKEN_ISSUER_URI", "HTTPS://auth.acme.io/oauth/token")).toBe(false);
+    expect(hint("DB_PASS", "HTTPS://acme.io/cb?TOKEN=q9Zr")).toBe(true);
+  });
+
   it("a token-like word in the path, not the query, leaves the URL plain", () => {
     expect(hint("DB_PASS", "https://acme.io/token=abc")).toBe(false);
   });
