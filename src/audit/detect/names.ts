@@ -76,7 +76,7 @@ function decidedByValueRules(v: string): boolean {
 
 /** A URL that carries no credential: no user info, no token-like query parameter. */
 function isPlainUrl(v: string): boolean {
-  if (!/^https?:\/\/[^\s@]+$/.test(v)) return false;
+  if (!/^https?:\/\/[^\s@]+$/i.test(v)) return false;
   return !/[?&](token|key|secret|sig|signature|password|code|auth)=/i.test(v);
 }
 
