@@ -3,10 +3,19 @@
  * '+'/'/' that makes a run base64 rather than a word, matches at the very start and end of a value), and the keyword
  * index with hand-made rule lists (non-ASCII keywords, shared and repeated keywords, empty keywords).
  */
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { expandTemplate } from "../../src/audit/detect/fake.js";
-import { PROVIDER_RULES, type ProviderRule } from "../../src/audit/detect/provider-rules.js";
-import { candidateRules, matchProviderRule } from "../../src/audit/detect/scan.js";
+import type { ProviderRule } from "../../src/audit/detect/provider-rules.js";
+
+// The base64 character class is a module constant: scan.ts (and the rules) are loaded in beforeAll so the mutation run
+// credits it to these tests.
+let PROVIDER_RULES: readonly ProviderRule[];
+let candidateRules: typeof import("../../src/audit/detect/scan.js").candidateRules;
+let matchProviderRule: typeof import("../../src/audit/detect/scan.js").matchProviderRule;
+beforeAll(async () => {
+  ({ PROVIDER_RULES } = await import("../../src/audit/detect/provider-rules.js"));
+  ({ candidateRules, matchProviderRule } = await import("../../src/audit/detect/scan.js"));
+});
 
 /** A test rule: `TOK` and four digits (7 characters), accepted by its validator whatever it looks like. */
 const rule = (over: Partial<ProviderRule> = {}): ProviderRule => ({
