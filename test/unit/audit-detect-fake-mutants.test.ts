@@ -3,8 +3,15 @@
  * failing corpus case can be replayed from its seed), each class draws from exactly its alphabet, the generators build
  * well-formed UUIDs, JWTs and PEM blocks, and a bad placeholder is refused by name.
  */
-import { describe, expect, it } from "vitest";
-import { expandTemplate, seededRng } from "../../src/audit/detect/fake.js";
+import { beforeAll, describe, expect, it } from "vitest";
+
+// The class alphabets and the base64url helper are module constants: fake.ts is loaded in beforeAll so the mutation
+// run credits them to these tests.
+let expandTemplate: typeof import("../../src/audit/detect/fake.js").expandTemplate;
+let seededRng: typeof import("../../src/audit/detect/fake.js").seededRng;
+beforeAll(async () => {
+  ({ expandTemplate, seededRng } = await import("../../src/audit/detect/fake.js"));
+});
 
 describe("seededRng", () => {
   it("the same numbers for the same seed, every run", () => {
