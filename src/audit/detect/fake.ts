@@ -117,7 +117,8 @@ export function expandTemplate(template: string, seed: string | Rng): string {
     if (cls === "b64d") return Buffer.from(rng.chars(CLASSES.d as string, Number(arg))).toString("base64url");
     if (cls === "pem") return pem(arg ?? "PRIVATE KEY", rng);
     if (cls === "b64pem") return Buffer.from(pem(arg ?? "PRIVATE KEY", rng)).toString("base64");
-    const alphabet = CLASSES[cls];
+    // Own keys only: `{constructor:3}` or `{toString:2}` is a typo, not an alphabet.
+    const alphabet = Object.hasOwn(CLASSES, cls) ? CLASSES[cls] : undefined;
     const n = Number(arg);
     if (alphabet === undefined || !Number.isInteger(n) || n < 0) throw new TypeError(`unknown template placeholder ${whole}`);
     return rng.chars(alphabet, n);
