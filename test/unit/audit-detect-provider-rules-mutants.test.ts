@@ -125,7 +125,7 @@ const POSITIVES: Record<string, string[]> = {
   "brevo-api-key": ["xsmtpsib-{h:64}-{a:16}"],
   "facebook-token": ["EAA{a:100}", "{d:15}|{w:27}", "{d:16}|{w:40}"],
   "private-key-base64": ["{b64pem:RSA PRIVATE KEY}"],
-  "private-key": ["{pem:OPENSSH PRIVATE KEY}", "{pem:PGP PRIVATE KEY BLOCK}", "{pem:ENCRYPTED PRIVATE KEY}"],
+  "private-key": ["{pem:PRIVATE KEY}", "{pem:A B PRIVATE KEY}", "{pem:OPENSSH PRIVATE KEY}", "{pem:PGP PRIVATE KEY BLOCK}", "{pem:ENCRYPTED PRIVATE KEY}"],
   "putty-private-key": ["PuTTY-User-Key-File-2: ssh-rsa\nPrivate-Lines: 14"],
   "age-secret-key": ["AGE-SECRET-KEY-1{8:58}"],
   "password-hash": [
@@ -147,7 +147,7 @@ const POSITIVES: Record<string, string[]> = {
     "[[SSHA]]{b:32}",
     "[[SHA]]{b:27}=",
   ],
-  "url-credentials": ["mysql://root:{a:16}@10.0.0.1/db", "amqps://u:{a:12}@mq.{l:8}.net", "git+ssh://deploy:{a:20}@git.{l:6}.com/repo.git"],
+  "url-credentials": ["mysql://root:{a:16}@10.0.0.1/db", "neo4j+s://neo4j:{a:16}@db.{l:6}.io", "amqps://u:{a:12}@mq.{l:8}.net", "git+ssh://deploy:{a:20}@git.{l:6}.com/repo.git"],
   "connection-string-password": ["Server=db;Pwd={a:16}", "Password={a:16};Server=db", "Host=db; password = {a:16};"],
   "laravel-app-key": ["base64:{b:43}="],
   "django-insecure-key": ["django-insecure-{a:40}", "django-insecure-!@#$%^&*(+=)-{a:40}"],
