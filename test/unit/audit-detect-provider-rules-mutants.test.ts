@@ -10,9 +10,21 @@ import type { ProviderRule } from "../../src/audit/detect/provider-rules.js";
 
 let PROVIDER_RULES: readonly ProviderRule[];
 let matchProviderRule: typeof import("../../src/audit/detect/scan.js").matchProviderRule;
+/** Kept rather than thrown, so a table that fails to build fails a test (a failing hook only skips them). */
+let loadError: unknown;
 beforeAll(async () => {
-  ({ PROVIDER_RULES } = await import("../../src/audit/detect/provider-rules.js"));
-  ({ matchProviderRule } = await import("../../src/audit/detect/scan.js"));
+  try {
+    ({ PROVIDER_RULES } = await import("../../src/audit/detect/provider-rules.js"));
+    ({ matchProviderRule } = await import("../../src/audit/detect/scan.js"));
+  } catch (e) {
+    loadError = e;
+  }
+});
+
+it("the rule table builds: every pattern compiles", () => {
+  expect(loadError).toBeUndefined();
+  expect(PROVIDER_RULES.length).toBeGreaterThan(100);
+  for (const r of PROVIDER_RULES) expect(r.pattern.flags, r.id).toMatch(/^i?$/);
 });
 
 const byId = (id: string) => {
@@ -136,6 +148,7 @@ const POSITIVES: Record<string, string[]> = {
     "$argon2id$v=19$m=65536,t=3,p=4${b:22}${b:43}",
     "$argon2i$v=19$m=4096,t=3,p=1${b:11}${b:16}",
     "$argon2d$v=1$m=1,t=1,p=1${b:16}${b:32}",
+    "$argon2id$v=19$m=19456,t=10,p=16${b:22}${b:43}",
     "$1${c:8}${c:22}",
     "$5$rounds=5000${c:16}${c:43}",
     "$6${c:16}${c:86}",
@@ -255,7 +268,7 @@ const MISSES: Record<string, string[]> = {
   "age-secret-key": ["AGE-SECRET-KEY-1{8:57}", "AGE-SECRET-KEY-1{8:59}", "AGE-SECRET-KEY-1{l:58}"],
   "password-hash": ["$2b$1${c:53}", "$2b$12${c:52}", "$2z$12${c:53}", "$argon2x$v=19$m=1,t=1,p=1${b:16}${b:32}", "$argon2id$v=19$m=1,t=1,p=1${b:10}${b:16}", "$argon2id$v=19$m=1,t=1,p=1${b:16}${b:15}", "$7${c:8}${c:22}", "$1${c:8}${c:21}", "$1${c:17}${c:22}", "$y$j9T${c:22}${c:42}", "pbkdf2_sha384$1000${a:12}${b:44}", "pbkdf2_sha256$1000${a:12}${b:26}", "[[SSHA]]{b:26}", "[[MD5]]{b:32}"],
   "url-credentials": ["postgres://app:{a:16}@", "postgres://:{a:16}@db", "p://app:{a:16}@db"],
-  "connection-string-password": ["Server=db;Password=", "Server=db;MyPassword={a:16}", "Server=db;Passwd={a:16}"],
+  "connection-string-password": ["Server=db;Password=", "Server=db;Password=;Encrypt=True", "Server=db;Password= ;Encrypt=True", "Server=db;MyPassword={a:16}", "Server=db;Passwd={a:16}"],
   "laravel-app-key": ["base64:{b:42}=", "base64:{b:44}=", "x base64:{b:43}=", "base64:{b:43}=="],
   "django-insecure-key": ["django-insecure-{a:39}", "django-secure-{a:50}"],
 };
