@@ -228,4 +228,10 @@ describe("Shannon entropy", () => {
     expect(shannonEntropy("abcd")).toBe(2);
     expect(shannonEntropy("aabbccdd")).toBe(2);
   });
+
+  it("counts characters outside the BMP once (the probabilities used to sum to less than 1)", () => {
+    expect(shannonEntropy("😀😀😀😀")).toBe(0);
+    expect(shannonEntropy("a😀")).toBe(1);
+    expect(shannonEntropy("😀🔑ab")).toBe(2);
+  });
 });

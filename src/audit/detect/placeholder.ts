@@ -60,10 +60,15 @@ function sequentialShare(s: string): number {
 export function shannonEntropy(s: string): number {
   if (s.length === 0) return 0;
   const counts = new Map<string, number>();
-  for (const ch of s) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+  // Per code point, like the counts: an emoji is one character, not two UTF-16 units.
+  let n = 0;
+  for (const ch of s) {
+    counts.set(ch, (counts.get(ch) ?? 0) + 1);
+    n++;
+  }
   let h = 0;
   for (const c of counts.values()) {
-    const p = c / s.length;
+    const p = c / n;
     h -= p * Math.log2(p);
   }
   return h;
