@@ -22,6 +22,7 @@ export const NODE_CODE_FLAGS: readonly string[] = [
   "--inspect-brk",
   "--inspect-port",
   "--inspect-wait",
+  "--debug-port",
   "--experimental-policy",
 ];
 

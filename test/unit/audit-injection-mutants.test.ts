@@ -138,7 +138,7 @@ describe("INJECTION_RULES: near misses (a prefix, a suffix, another case) are no
 });
 
 describe("NODE_OPTIONS: only the flags that load code or open a debugger count", () => {
-  it.each(["--require", "-r", "--import", "--loader", "--experimental-loader", "--inspect", "--inspect-brk", "--inspect-port", "--inspect-wait", "--experimental-policy"])(
+  it.each(["--require", "-r", "--import", "--loader", "--experimental-loader", "--inspect", "--inspect-brk", "--inspect-port", "--inspect-wait", "--debug-port", "--experimental-policy"])(
     "%s alone is reported with that flag only",
     (flag) => {
       expect(hits("NODE_OPTIONS", `${flag} /tmp/x`)).toEqual([{ name: "NODE_OPTIONS", what: `${NODE} (${flag})`, severity: "high" }]);
@@ -146,7 +146,7 @@ describe("NODE_OPTIONS: only the flags that load code or open a debugger count",
   );
 
   it("the flag table is exactly these ten flags", () => {
-    expect(injection.INJECTION_RULES[2]!.flags).toEqual(["--require", "-r", "--import", "--loader", "--experimental-loader", "--inspect", "--inspect-brk", "--inspect-port", "--inspect-wait", "--experimental-policy"]);
+    expect(injection.INJECTION_RULES[2]!.flags).toEqual(["--require", "-r", "--import", "--loader", "--experimental-loader", "--inspect", "--inspect-brk", "--inspect-port", "--inspect-wait", "--debug-port", "--experimental-policy"]);
     expect(injection.INJECTION_RULES.filter((r) => r.flags !== undefined)).toHaveLength(1);
   });
 
