@@ -152,12 +152,9 @@ export async function auditOrg(req: OrgAuditRequest, clients: OrgClients): Promi
   await forEachLimit(accounts, concurrency, async (account) => {
     const session = sessions.get(account)!;
     let regions = fixedRegions;
-    // What failed, for the report: the session (AssumeRole), or setting up the audit of the account once it was ready.
-    let step = "sts:AssumeRole";
     try {
       await session.ready();
       session.state = "ready";
-      step = "audit setup";
       if (!regions) {
         try {
           regions = await enabledRegions(clientsOf(session));
@@ -185,8 +182,10 @@ export async function auditOrg(req: OrgAuditRequest, clients: OrgClients): Promi
       );
       accessNotChecked.push(...(access?.unchecked() ?? []));
     } catch (err) {
+      // The session failed (ready() throws an AwsError of sts:AssumeRole, whose message says everything), or an AWS
+      // call or the account's clients failed while its audit was set up.
       session.state = "failed";
-      notAudited.push({ account, region: null, reason: notAuditedReason(err, err instanceof AwsError && step !== "sts:AssumeRole" ? err.operation : step, account) });
+      notAudited.push({ account, region: null, reason: notAuditedReason(err, err instanceof AwsError ? err.operation : "audit setup", account) });
       if (fixedRegions) progress.regionsDone += fixedRegions.length;
     } finally {
       session.clients = undefined;
