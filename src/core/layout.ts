@@ -124,6 +124,7 @@ export function layoutRows(rows: readonly (readonly string[])[], max?: number): 
 function stacked(r: readonly string[], head: readonly string[], max: number, under: (message: string) => string[]): string[] {
   const last = r.length - 1;
   const lines = [`${r[0] ?? ""}  ${r[1] ?? ""}`.trimEnd()];
-  for (let i = 2; i < last; i++) lines.push(...hangingWrap(`  ${(head[i] ?? "").toLowerCase()}: ${r[i] ?? ""}`, max, 4));
+  // An empty cell leaves its label alone on the line, without a trailing space.
+  for (let i = 2; i < last; i++) lines.push(...hangingWrap(`  ${(head[i] ?? "").toLowerCase()}: ${r[i] ?? ""}`.trimEnd(), max, 4));
   return [...lines, ...under(r[last] ?? "")];
 }

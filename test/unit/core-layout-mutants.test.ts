@@ -77,7 +77,7 @@ describe("layoutRows with a limit", () => {
       ["HIGH", "HIGH"],
       ["HIGH"],
       ["MED  ES1", "  function:", "  fn", "  : x", "msg"],
-      ["LOW  ES9", "  function: ", "tail"],
+      ["LOW  ES9", "  function:", "tail"],
     ]);
   });
 });
