@@ -61,4 +61,3 @@ export function nodeOptionNames(value: string): string[] {
     return name.startsWith("--") ? `--${name.slice(2).replaceAll("_", "-")}` : name;
   });
 }
-

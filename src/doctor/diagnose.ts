@@ -138,8 +138,8 @@ export async function diagnose(fn: FunctionState, opts: DiagnoseOptions): Promis
   const hits = injectionVariables(vars);
   checks.push(
     hits.length
-      ? { id: "injection", title: "no configuration-injection variables", status: "warn", detail: hits.map((h) => `${h.name} ${h.why}`).join("; "), fix: "remove them unless you set them on purpose: they can read secrets as they are unsealed" }
-      : { id: "injection", title: "no configuration-injection variables", status: "pass", detail: "none of AWS_ENDPOINT_URL*, AWS_CA_BUNDLE, NODE_EXTRA_CA_CERTS, NODE_OPTIONS code flags, HTTP(S)_PROXY, AWS_LAMBDA_EXEC_WRAPPER, LD_PRELOAD" },
+      ? { id: "injection", title: "no configuration-injection variables", status: "warn", detail: hits.map((h) => `${h.name} ${h.what}`).join("; "), fix: "remove them unless you set them on purpose: they can read secrets as they are unsealed" }
+      : { id: "injection", title: "no configuration-injection variables", status: "pass", detail: "none of AWS_ENDPOINT_URL*, CA bundle variables, NODE_OPTIONS code flags, proxy variables, AWS_LAMBDA_EXEC_WRAPPER, LD_PRELOAD and the other startup hooks of the auditor's ES010" },
   );
   return checks;
 }

@@ -1,43 +1,77 @@
 /**
- * Configuration-injection variables: settings in a function's environment that change where its KMS calls go, what
- * TLS it trusts, or what code runs before the handler — each a way to read secrets as they are unsealed.
+ * Configuration-injection variables: settings in a function's environment that make the runtime send its requests
+ * elsewhere, trust another certificate authority, or run code before the handler — each a way to read secrets as they
+ * are unsealed. Kept as data (name pattern, what it does, how bad it is and, for NODE_OPTIONS, which flags in the
+ * value count), shared by `envseal doctor` and the auditor's rule ES010. Only names and flag names reach a result,
+ * never a value.
  * @module
  */
 import { NODE_CODE_FLAGS, nodeOptionNames } from "../core/node-options.js";
 
-/**
- * One injection variable found, by name (never its value) and why it matters.
- *
- * @example
- * ```ts
- * const hit: InjectionHit = { name: "NODE_OPTIONS", why: "loads code before the handler (--require)" };
- * ```
- */
-export interface InjectionHit {
-  readonly name: string;
-  readonly why: string;
+/** One kind of injection variable. */
+export interface InjectionRule {
+  /** Matches the variable's name. */
+  readonly name: RegExp;
+  /** What it does, as a phrase after the name ("redirects …"). */
+  readonly what: string;
+  /** How bad: proxies are medium (they see traffic, TLS still protects it), the rest high. */
+  readonly severity: "high" | "medium";
+  /** When set, the variable counts only if its value holds one of these flags (the flag, never the value, is reported). */
+  readonly flags?: readonly string[];
 }
 
 /**
- * The injection variables present in `variables`: `AWS_ENDPOINT_URL*`, `AWS_CA_BUNDLE`, `NODE_EXTRA_CA_CERTS`,
- * `NODE_OPTIONS` with `--require` / `--import` / `--loader` / `--inspect`, `HTTP_PROXY` / `HTTPS_PROXY` (either case),
- * `AWS_LAMBDA_EXEC_WRAPPER`, `LD_PRELOAD`.
+ * The rules, in report order.
  *
  * @example
  * ```ts
- * injectionVariables({ NODE_OPTIONS: "--require ./x.js", A: "1" }).map((h) => h.name); // ["NODE_OPTIONS"]
+ * INJECTION_RULES.find((r) => r.name.test("AWS_CA_BUNDLE"))?.severity; // "high"
+ * ```
+ */
+export const INJECTION_RULES: readonly InjectionRule[] = [
+  { name: /^AWS_ENDPOINT_URL(_[A-Z0-9_]+)?$/, what: "redirects the AWS SDK's signed calls to another endpoint", severity: "high" },
+  { name: /^(AWS_CA_BUNDLE|NODE_EXTRA_CA_CERTS|SSL_CERT_FILE|SSL_CERT_DIR|REQUESTS_CA_BUNDLE|CURL_CA_BUNDLE)$/, what: "trusts another certificate authority, so TLS to AWS can be intercepted", severity: "high" },
+  {
+    name: /^NODE_OPTIONS$/,
+    what: "loads code or opens a debugger before the handler",
+    severity: "high",
+    flags: NODE_CODE_FLAGS,
+  },
+  { name: /^(HTTPS?_PROXY|https?_proxy|ALL_PROXY|all_proxy|NODE_USE_ENV_PROXY)$/, what: "routes the function's HTTP(S) traffic through a proxy", severity: "medium" },
+  { name: /^AWS_LAMBDA_EXEC_WRAPPER$/, what: "runs a wrapper script before the runtime starts", severity: "high" },
+  { name: /^(LD_PRELOAD|LD_AUDIT)$/, what: "loads a shared library into the runtime process", severity: "high" },
+  { name: /^(JAVA_TOOL_OPTIONS|_JAVA_OPTIONS|JDK_JAVA_OPTIONS)$/, what: "passes options (such as -javaagent) to the JVM at startup", severity: "high" },
+  { name: /^(DOTNET_STARTUP_HOOKS|PYTHONSTARTUP|PERL5OPT|RUBYOPT|BASH_ENV|ENV)$/, what: "runs code when the runtime or a shell starts", severity: "high" },
+];
+
+/** One variable that matched, with why. */
+export interface InjectionHit {
+  readonly name: string;
+  readonly what: string;
+  readonly severity: "high" | "medium";
+}
+
+/**
+ * The injection variables of a function's environment, by name (sorted).
+ *
+ * @example
+ * ```ts
+ * injectionVariables({ NODE_OPTIONS: "--require /tmp/x.js" }); // [{ name: "NODE_OPTIONS", what: "… (--require)", … }]
  * ```
  */
 export function injectionVariables(variables: Readonly<Record<string, string>>): InjectionHit[] {
   const out: InjectionHit[] = [];
   for (const name of Object.keys(variables).sort()) {
-    const value = variables[name] as string;
-    if (/^AWS_ENDPOINT_URL(?:_[A-Z0-9_]+)?$/.test(name)) out.push({ name, why: "redirects the SDK's AWS calls to another endpoint" });
-    else if (name === "AWS_CA_BUNDLE" || name === "NODE_EXTRA_CA_CERTS") out.push({ name, why: "adds certificate authorities the TLS connections trust" });
-    else if (name === "NODE_OPTIONS" && nodeOptionNames(value).some((o) => NODE_CODE_FLAGS.includes(o))) out.push({ name, why: "loads code or opens a debugger before the handler (--require, --import, --loader or --inspect)" });
-    else if (/^https?_proxy$/i.test(name)) out.push({ name, why: "sends HTTP(S) traffic through a proxy" });
-    else if (name === "AWS_LAMBDA_EXEC_WRAPPER") out.push({ name, why: "runs a wrapper script before the runtime starts" });
-    else if (name === "LD_PRELOAD") out.push({ name, why: "preloads a shared library into the runtime process" });
+    const rule = INJECTION_RULES.find((r) => r.name.test(name));
+    if (!rule) continue;
+    if (rule.flags) {
+      const tokens = nodeOptionNames(variables[name] as string);
+      const found = rule.flags.filter((f) => tokens.includes(f));
+      if (found.length === 0) continue;
+      out.push({ name, what: `${rule.what} (${found.join(", ")})`, severity: rule.severity });
+    } else {
+      out.push({ name, what: rule.what, severity: rule.severity });
+    }
   }
   return out;
 }

@@ -180,7 +180,7 @@ describe.skipIf(!motoAvailable())("doctor against moto (IAM simulation mocked)",
     await setup("doc-values");
     const cfg = await lambda.send(new UpdateFunctionConfigurationCommand({
       FunctionName: "doc-values",
-      Environment: { Variables: { ENVSEAL_SEALED: "DB_PASSWORD,GONE", DB_PASSWORD: "not-ciphertext", NODE_OPTIONS: "--require /tmp/x.js", HTTPS_PROXY: "http://p:3128" } },
+      Environment: { Variables: { ENVSEAL_SEALED: "DB_PASSWORD,GONE", DB_PASSWORD: "not-ciphertext", NODE_OPTIONS: "--require /tmp/x.js", HTTPS_PROXY: "http://p:3128", SSL_CERT_FILE: "/tmp/ca.pem" } },
     }));
     expect(cfg.FunctionName).toBe("doc-values");
     const d = await run("doc-values");
@@ -188,7 +188,11 @@ describe.skipIf(!motoAvailable())("doctor against moto (IAM simulation mocked)",
     expect(check(d, "manifest").detail).toContain("GONE");
     expect(check(d, "value:DB_PASSWORD").status).toBe("fail");
     expect(check(d, "injection").status).toBe("warn");
-    expect(check(d, "injection").detail).toMatch(/HTTPS_PROXY.*NODE_OPTIONS/);
+    // The auditor's ES010 table, the same names and words (SSL_CERT_FILE was not looked for by doctor before).
+    expect(check(d, "injection").detail).toBe(
+      "HTTPS_PROXY routes the function's HTTP(S) traffic through a proxy; NODE_OPTIONS loads code or opens a debugger before the handler (--require); SSL_CERT_FILE trusts another certificate authority, so TLS to AWS can be intercepted",
+    );
     expect(JSON.stringify(d)).not.toContain("/tmp/x.js");
+    expect(JSON.stringify(d)).not.toContain("/tmp/ca.pem");
   });
 });

@@ -87,6 +87,19 @@ describe("context, manifest entries, injection, sealing keys", () => {
     expect(injectionVariables({ NODE_OPTIONS: "--enable-source-maps --import ./hook.mjs" }).map((h) => h.name)).toEqual(["NODE_OPTIONS"]);
   });
 
+  it("is the auditor's ES010 table: the same variables (CA bundles, LD_AUDIT, JVM and shell hooks too), words and severities", async () => {
+    const audit = await import("../../src/audit/injection.js");
+    const vars = { SSL_CERT_FILE: "/ca.pem", LD_AUDIT: "/a.so", JAVA_TOOL_OPTIONS: "-javaagent:/x.jar", ALL_PROXY: "socks5://p", BASH_ENV: "/x.sh", LOG_LEVEL: "info" };
+    expect(injectionVariables(vars)).toEqual(audit.injectionVariables(vars));
+    expect(injectionVariables(vars).map((h) => [h.name, h.severity])).toEqual([
+      ["ALL_PROXY", "medium"],
+      ["BASH_ENV", "high"],
+      ["JAVA_TOOL_OPTIONS", "high"],
+      ["LD_AUDIT", "high"],
+      ["SSL_CERT_FILE", "high"],
+    ]);
+  });
+
   it("reads NODE_OPTIONS the way Node does (the auditor's ES010 tokeniser): quoted, underscored and escaped flags count", () => {
     const flagged = (value: string) => injectionVariables({ NODE_OPTIONS: value }).length === 1;
     for (const value of ['"--require" /x.js', '--re""quire /x.js', '"\\-\\-import" x', "--inspect_brk", "--experimental_loader=./l.mjs", "--experimental-policy=p.json", "-r\t./x.js"]) {
