@@ -10,6 +10,7 @@ import { join } from "node:path";
 import type { AuditReport } from "../../src/audit/report.js";
 import type { Finding, SuppressedFinding } from "../../src/audit/types.js";
 import { tempDir } from "../support/canary.js";
+import { auditReport } from "../support/report-fixture.js";
 
 vi.mock("node:fs/promises", async (importOriginal) => {
   const real = await importOriginal<typeof import("node:fs/promises")>();
@@ -20,20 +21,17 @@ type Fmt = typeof import("../../src/audit/format/index.js");
 type Text = typeof import("../../src/audit/format/text.js");
 type Sarif = typeof import("../../src/audit/format/sarif.js");
 type Errors = typeof import("../../src/core/errors.js");
-type Report = typeof import("../../src/audit/report.js");
 type Rules = typeof import("../../src/audit/rules.js");
 let fmt: Fmt;
 let text: Text;
 let sarif: Sarif;
 let errors: Errors;
-let rep: Report;
 let rules: Rules;
 beforeAll(async () => {
   fmt = await import("../../src/audit/format/index.js");
   text = await import("../../src/audit/format/text.js");
   sarif = await import("../../src/audit/format/sarif.js");
   errors = await import("../../src/core/errors.js");
-  rep = await import("../../src/audit/report.js");
   rules = await import("../../src/audit/rules.js");
 });
 
@@ -59,31 +57,7 @@ const f = (over: Partial<Finding> = {}): Finding => ({
 });
 
 function report(findings: Finding[], over: Partial<AuditReport["summary"]> = {}, extra: Partial<AuditReport> = {}): AuditReport {
-  return {
-    schemaVersion: 1,
-    tool: { name: "envseal", informationUri: "https://example.test" },
-    generatedAt: "2026-01-01T00:00:00.000Z",
-    source: { mode: "live", regions: ["eu-west-1"] },
-    options: { allVersions: false, requireCmk: false, failOn: "high", ignore: [], baseline: null },
-    summary: {
-      functionsScanned: 1,
-      functionsNotScanned: 0,
-      notScanned: [],
-      functionsPerRegion: { "eu-west-1": 1 },
-      findingsBySeverity: rep.countBySeverity(findings),
-      findingsTotal: findings.length,
-      suppressedTotal: 0,
-      keyChecks: "checked",
-      keysChecked: 2,
-      keysNotChecked: [],
-      durationMs: 42,
-      failed: false,
-      ...over,
-    },
-    findings,
-    suppressed: [],
-    ...extra,
-  };
+  return auditReport(findings, { summary: over, report: extra });
 }
 
 const hub = {

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { compareFindings, summaryLine, type AuditReport, type OrgReport } from "../../src/audit/report.js";
 import type { UnknownValue } from "../../src/audit/template/types.js";
 import type { Finding } from "../../src/audit/types.js";
+import { auditReport } from "../support/report-fixture.js";
 
 const ARN = "arn:aws:lambda:eu-west-1:111122223333:function:orders-api";
 
@@ -23,31 +24,10 @@ function finding(over: Partial<Finding> = {}): Finding {
 }
 
 function report(summary: Partial<AuditReport["summary"]> = {}, org?: OrgReport): AuditReport {
-  return {
-    schemaVersion: 1,
-    tool: { name: "envseal", informationUri: "https://example.test/envseal" },
-    generatedAt: "2026-01-02T03:04:05.000Z",
-    source: { mode: "live", regions: ["eu-west-1"] },
-    options: { allVersions: false, requireCmk: false, failOn: "high", ignore: [], baseline: null },
-    summary: {
-      functionsScanned: 1,
-      functionsNotScanned: 0,
-      notScanned: [],
-      functionsPerRegion: { "eu-west-1": 1 },
-      findingsBySeverity: { low: 0, medium: 0, high: 0, critical: 0 },
-      findingsTotal: 0,
-      suppressedTotal: 0,
-      keyChecks: "checked",
-      keysChecked: 0,
-      keysNotChecked: [],
-      durationMs: 1,
-      failed: false,
-      ...summary,
-    },
-    findings: [],
-    suppressed: [],
-    ...(org ? { org } : {}),
-  };
+  return auditReport([], {
+    summary: { keysChecked: 0, durationMs: 1, ...summary },
+    report: { tool: { name: "envseal", informationUri: "https://example.test/envseal" }, generatedAt: "2026-01-02T03:04:05.000Z", ...(org ? { org } : {}) },
+  });
 }
 
 const org = (accounts: string[], accountsAudited: number): OrgReport => ({

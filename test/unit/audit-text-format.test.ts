@@ -1,9 +1,10 @@
 /** The table and markdown renderings of a hand-made report: exact lines, escaping, warnings and the failing line. */
 import { describe, expect, it } from "vitest";
 import { renderJson, renderMarkdown, renderTable } from "../../src/audit/format/text.js";
-import { countBySeverity, type AuditReport } from "../../src/audit/report.js";
+import type { AuditReport } from "../../src/audit/report.js";
 import { RULES } from "../../src/audit/rules.js";
 import type { Finding, SuppressedFinding } from "../../src/audit/types.js";
+import { auditReport } from "../support/report-fixture.js";
 
 const ARN = "arn:aws:lambda:eu-west-1:111122223333:function:orders-api";
 const f = (over: Partial<Finding>): Finding => ({
@@ -21,30 +22,7 @@ const f = (over: Partial<Finding>): Finding => ({
 });
 
 function report(findings: Finding[], over: Partial<AuditReport["summary"]> = {}, suppressed: SuppressedFinding[] = []): AuditReport {
-  return {
-    schemaVersion: 1,
-    tool: { name: "envseal", informationUri: "https://example.test" },
-    generatedAt: "2026-01-01T00:00:00.000Z",
-    source: { mode: "live", regions: ["eu-west-1"] },
-    options: { allVersions: false, requireCmk: false, failOn: "high", ignore: [], baseline: null },
-    summary: {
-      functionsScanned: 1,
-      functionsNotScanned: 0,
-      notScanned: [],
-      functionsPerRegion: { "eu-west-1": 1 },
-      findingsBySeverity: countBySeverity(findings),
-      findingsTotal: findings.length,
-      suppressedTotal: suppressed.length,
-      keyChecks: "checked",
-      keysChecked: 2,
-      keysNotChecked: [],
-      durationMs: 42,
-      failed: false,
-      ...over,
-    },
-    findings,
-    suppressed,
-  };
+  return auditReport(findings, { summary: over, suppressed });
 }
 
 describe("renderTable", () => {
